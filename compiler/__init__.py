@@ -1,1 +1,6 @@
-"""tekflow.compiler"""
+"""tekflow.compiler: KFP v2 IR -> Tekton v1 PipelineRun."""
+
+from .compiler import Compiler
+from .options import CompileOptions
+
+__all__ = ["Compiler", "CompileOptions"]

@@ -1,0 +1,72 @@
+"""The ``tekflow`` command."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from tekflow import __version__
+from tekflow.errors import TekflowError
+
+
+def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a TekflowError into one line on stderr and exit code 2 (no traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TekflowError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(e.exit_code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="tekflow")
+def cli() -> None:
+    """Compile Kubeflow Pipelines v2 pipelines to Tekton, run them, and track them in MLflow."""
+
+
+@cli.command("compile")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=True, exists=False))
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the PipelineRun YAML here (default: stdout).")
+@click.option("--pipeline", "pipeline_name", metavar="NAME",
+              help="Which @dsl.pipeline of a .py file (function or pipeline name) when it has several.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Set a pipeline parameter on the PipelineRun (repeatable; typed by the pipeline).")
+@click.option("--pipeline-root", metavar="URI",
+              help="Artifact store root (s3://…, gs://…, file://…). Default: a per-run PVC workspace.")
+@click.option("--launcher-image", metavar="IMAGE", help="Image with tekflow installed, for the launcher steps.")
+@click.option("--run-name", metavar="NAME", help="metadata.name of the PipelineRun (default: generateName).")
+@click.option("--namespace", metavar="NS", help="metadata.namespace of the PipelineRun.")
+@click.option("--pvc-size", metavar="SIZE", help="Size of the per-run artifact PVC (default 10Gi).")
+@click.option("--storage-class", metavar="NAME", help="StorageClass of the per-run artifact PVC.")
+@user_errors
+def compile_command(source: Path, output: Path | None, pipeline_name: str | None, params: tuple[str, ...],
+                    **flags: Any) -> None:
+    """Compile SOURCE (a pipeline .py file or a KFP IR file) to a Tekton v1 PipelineRun."""
+    from tekflow.compiler import Compiler
+    from tekflow.compiler.parameters import parse_assignments
+
+    options = {k: v for k, v in flags.items() if v is not None}
+    text = Compiler().compile_to_yaml(source, parse_assignments(list(params)), pipeline_name, **options)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text)
+        click.echo(f"wrote {output}", err=True)
+
+
+def main() -> None:
+    cli(prog_name="tekflow")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""State shared by the lowering passes: the IR going in, the Tekton model coming out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from google.protobuf import json_format
+from kfp.pipeline_spec import pipeline_spec_pb2 as pb
+
+from . import tekton
+from .ir import PipelineIR
+from .names import UniqueNames
+from .options import CompileOptions
+
+IO_WORKSPACE = "tekflow-io"
+ARTIFACTS_WORKSPACE = "tekflow-artifacts"
+
+
+@dataclass
+class TaskNode:
+    """One KFP task that becomes one Tekton PipelineTask."""
+
+    kfp_name: str  # the task's key in its DAG
+    spec: pb.PipelineTaskSpec
+    component: pb.ComponentSpec
+    executor: Optional[pb.PipelineDeploymentConfig.ExecutorSpec]
+    tekton_name: str = ""
+    pipeline_task: Optional[tekton.PipelineTask] = None
+    # KFP output parameter name -> Tekton result name
+    result_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def display_name(self) -> str:
+        return self.spec.task_info.name or self.kfp_name
+
+
+@dataclass
+class Lowering:
+    ir: PipelineIR
+    options: CompileOptions
+    names: UniqueNames = field(default_factory=UniqueNames)
+    nodes: dict[str, TaskNode] = field(default_factory=dict)  # by KFP task name
+    pipeline: tekton.PipelineSpec = field(default_factory=tekton.PipelineSpec)
+    run_params: list[tekton.Param] = field(default_factory=list)
+    run_workspaces: list[tekton.WorkspaceBinding] = field(default_factory=list)
+    pipeline_root: str = ""  # the URI (may hold a Tekton variable) every launcher gets
+    warnings: list[str] = field(default_factory=list)
+    # pipeline output artifact name -> {"task": tekton task, "output": output name}
+    artifact_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    deployment: pb.PipelineDeploymentConfig = field(default_factory=pb.PipelineDeploymentConfig)
+
+    def __post_init__(self) -> None:
+        # IR keeps executors in a Struct; parse once into the typed message.
+        if self.ir.spec.HasField("deployment_spec"):
+            json_format.ParseDict(
+                json_format.MessageToDict(self.ir.spec.deployment_spec), self.deployment, ignore_unknown_fields=True
+            )
+
+    @property
+    def spec(self) -> pb.PipelineSpec:
+        return self.ir.spec
+
+    def component(self, name: str) -> pb.ComponentSpec:
+        return self.spec.components[name]
+
+    def executor(self, label: str) -> Optional[pb.PipelineDeploymentConfig.ExecutorSpec]:
+        executors = self.deployment.executors
+        return executors[label] if label in executors else None
+
+    def node(self, kfp_name: str) -> TaskNode:
+        return self.nodes[kfp_name]
+
+
+def struct_to_python(value: Any) -> Any:
+    """protobuf Value/Struct -> plain Python, as kfp wrote it."""
+    return json_format.MessageToDict(value) if hasattr(value, "DESCRIPTOR") else value

@@ -1,0 +1,31 @@
+"""Tekton model -> YAML text, deterministically (same model, same bytes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .serde import to_data
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value and not any(c in value for c in "\r\t") and value == value.rstrip(" ") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def to_yaml(obj: Any) -> str:
+    """One document (a model object or plain data) as YAML."""
+    data = obj if isinstance(obj, (dict, list)) else to_data(obj)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, width=1 << 20, allow_unicode=True)
+
+
+def to_yaml_documents(objs: list[Any]) -> str:
+    return "---\n".join(to_yaml(o) for o in objs)

@@ -1,0 +1,160 @@
+"""Load KFP IR (PipelineSpec + PlatformSpec) from a pipeline object, a Python file or an IR file."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+import traceback
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+from google.protobuf import json_format
+from kfp.dsl import base_component, graph_component
+from kfp.pipeline_spec import pipeline_spec_pb2 as pb
+
+from tekflow.errors import TekflowError
+
+PYTHON_SUFFIXES = (".py",)
+IR_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class PipelineIR:
+    """One KFP pipeline in IR form, as the compiler consumes it."""
+
+    spec: pb.PipelineSpec
+    platform: pb.PlatformSpec = field(default_factory=pb.PlatformSpec)
+    source: str = "<object>"
+
+    @property
+    def name(self) -> str:
+        return self.spec.pipeline_info.name
+
+
+def from_component(component: base_component.BaseComponent, source: str = "<object>") -> PipelineIR:
+    spec = pb.PipelineSpec()
+    spec.CopyFrom(component.pipeline_spec)
+    platform = pb.PlatformSpec()
+    if getattr(component, "platform_spec", None) is not None:
+        platform.CopyFrom(component.platform_spec)
+    return PipelineIR(spec=spec, platform=platform, source=source)
+
+
+def load(source: Union[str, os.PathLike, base_component.BaseComponent], pipeline_name: str | None = None) -> PipelineIR:
+    """Load IR from a kfp component/pipeline object, a .py file or a KFP IR file (YAML/JSON)."""
+    if isinstance(source, base_component.BaseComponent):
+        return from_component(source)
+    if callable(source) and not isinstance(source, (str, os.PathLike)):
+        raise TekflowError(
+            f"{getattr(source, '__name__', source)!r} is a plain function, not a KFP pipeline: "
+            "decorate it with @dsl.pipeline (or @dsl.component)"
+        )
+    path = Path(source)
+    if not path.exists():
+        raise TekflowError(f"{path}: no such file (give a pipeline .py file or a KFP IR .yaml/.json file)")
+    if path.is_dir():
+        raise TekflowError(f"{path}: is a directory (give a pipeline .py file or a KFP IR .yaml/.json file)")
+    if path.suffix in PYTHON_SUFFIXES:
+        return load_python_file(path, pipeline_name)
+    if path.suffix in IR_SUFFIXES:
+        return load_ir_file(path)
+    raise TekflowError(f"{path}: unknown file type {path.suffix!r} (expected .py, .yaml, .yml or .json)")
+
+
+def load_python_file(path: Path, pipeline_name: str | None = None) -> PipelineIR:
+    pipelines = pipelines_in_file(path)
+    if not pipelines:
+        raise TekflowError(f"{path}: no @dsl.pipeline found in this file")
+    if pipeline_name is not None:
+        chosen = [c for attr, c in pipelines.items() if pipeline_name in (attr, _pipeline_name(c))]
+        if not chosen:
+            raise TekflowError(
+                f"{path}: no pipeline named {pipeline_name!r}; pipelines in this file: {_names(pipelines)}"
+            )
+        component = chosen[0]
+    elif len(pipelines) > 1:
+        raise TekflowError(
+            f"{path}: {len(pipelines)} pipelines in this file ({_names(pipelines)}); choose one with --pipeline NAME"
+        )
+    else:
+        (component,) = pipelines.values()
+    return from_component(component, source=str(path))
+
+
+def _pipeline_name(component: base_component.BaseComponent) -> str:
+    return component.pipeline_spec.pipeline_info.name
+
+
+def _names(pipelines: dict[str, Any]) -> str:
+    return ", ".join(sorted(pipelines))
+
+
+def pipelines_in_file(path: Path) -> dict[str, graph_component.GraphComponent]:
+    """Import a user's Python file and return its @dsl.pipeline objects by attribute name."""
+    module_name = f"tekflow_user_{uuid.uuid4().hex[:8]}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise TekflowError(f"{path}: cannot be imported as Python")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(path.parent.resolve()))
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as e:
+        raise TekflowError(f"{e.filename or path}:{e.lineno}: syntax error: {e.msg}") from None
+    except SystemExit as e:
+        raise TekflowError(f"{path}: the file called exit({e.code}) while being imported") from None
+    except Exception as e:  # the user's module raised while building the pipeline
+        raise TekflowError(f"{path}:{_user_line(e, path)}: {type(e).__name__}: {e}") from None
+    finally:
+        sys.path.remove(str(path.parent.resolve()))
+    return {
+        attr: value
+        for attr, value in vars(module).items()
+        if isinstance(value, graph_component.GraphComponent)
+    }
+
+
+def _user_line(error: BaseException, path: Path) -> str:
+    """Line of the user's file where an import-time error surfaced (the deepest frame in it)."""
+    line = "?"
+    for frame in traceback.extract_tb(error.__traceback__):
+        if Path(frame.filename).resolve() == path.resolve():
+            line = str(frame.lineno)
+    return line
+
+
+def load_ir_file(path: Path) -> PipelineIR:
+    text = path.read_text()
+    try:
+        documents = [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError as e:
+        raise TekflowError(f"{path}: not valid YAML/JSON: {str(e).splitlines()[0]}") from None
+    if not documents or not isinstance(documents[0], dict):
+        raise TekflowError(f"{path}: not a KFP IR file (expected a PipelineSpec mapping)")
+    head = documents[0]
+    if head.get("kind") in ("PipelineRun", "Pipeline", "Task"):
+        raise TekflowError(f"{path}: this is a Tekton {head['kind']}, not KFP IR; it is already compiled")
+    if "pipelineSpec" in head and "root" not in head:  # a PipelineJob wrapper
+        head = head["pipelineSpec"]
+    if "root" not in head or "pipelineInfo" not in head:
+        raise TekflowError(
+            f"{path}: not a KFP IR file (no 'pipelineInfo'/'root'); write one with kfp.compiler.Compiler().compile(...)"
+        )
+    spec = _parse_message(pb.PipelineSpec(), head, path, "PipelineSpec")
+    platform = pb.PlatformSpec()
+    for extra in documents[1:]:
+        if isinstance(extra, dict) and "platforms" in extra:
+            platform = _parse_message(pb.PlatformSpec(), extra, path, "PlatformSpec")
+    return PipelineIR(spec=spec, platform=platform, source=str(path))
+
+
+def _parse_message(message: Any, data: dict, path: Path, what: str) -> Any:
+    try:
+        return json_format.ParseDict(json.loads(json.dumps(data)), message)
+    except json_format.ParseError as e:
+        raise TekflowError(f"{path}: invalid KFP {what}: {e}") from None

@@ -1,0 +1,55 @@
+"""IR -> Tekton PipelineRun: the ordered lowering passes."""
+
+from __future__ import annotations
+
+import json
+
+from . import tekton
+from .context import Lowering
+from .ir import PipelineIR
+from .names import dns_label
+from .options import CompileOptions
+from .passes import dependencies, flatten, naming, outputs, pipeline_params, resources, storage, tasks
+
+PASSES = (
+    storage.run,  # artifact store and the scratch workspace
+    flatten.run,  # KFP tasks that become PipelineTasks
+    naming.run,  # DNS-1123 task names, result names
+    pipeline_params.run,  # pipeline params and the run's values
+    tasks.run,  # one PipelineTask per KFP task: params, launch spec, steps
+    dependencies.run,  # runAfter, cycle check
+    resources.run,  # main-step computeResources
+    outputs.run,  # pipeline results
+)
+
+
+def lower(ir: PipelineIR, options: CompileOptions | None = None) -> tuple[tekton.PipelineRun, Lowering]:
+    ctx = Lowering(ir=ir, options=options or CompileOptions())
+    for run_pass in PASSES:
+        run_pass(ctx)
+    return build_pipelinerun(ctx), ctx
+
+
+def build_pipelinerun(ctx: Lowering) -> tekton.PipelineRun:
+    info = ctx.spec.pipeline_info
+    ctx.pipeline.display_name = info.display_name or info.name
+    ctx.pipeline.description = info.description or None
+    name = dns_label(info.name)
+    annotations = {"tekflow.dev/pipeline-name": info.name}
+    if ctx.artifact_outputs:
+        annotations["tekflow.dev/artifact-outputs"] = json.dumps(ctx.artifact_outputs, sort_keys=True)
+    metadata = tekton.ObjectMeta(
+        name=ctx.options.run_name,
+        generate_name=None if ctx.options.run_name else f"{name[:57]}-",
+        namespace=ctx.options.namespace,
+        labels={"tekflow.dev/pipeline": name, "app.kubernetes.io/managed-by": "tekflow"},
+        annotations=annotations,
+    )
+    return tekton.PipelineRun(
+        metadata=metadata,
+        spec=tekton.PipelineRunSpec(
+            pipeline_spec=ctx.pipeline,
+            params=ctx.run_params,
+            workspaces=ctx.run_workspaces,
+        ),
+    )

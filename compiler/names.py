@@ -1,0 +1,72 @@
+"""Kubernetes/Tekton-safe names: DNS-1123 labels, param and result names, stable when cut."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+DNS_LABEL_MAX = 63
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_PARAM_NAME = re.compile(r"^[_a-zA-Z][_a-zA-Z0-9-]*$")
+_RESULT_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+
+
+def short_hash(text: str, length: int = 5) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def is_dns_label(name: str) -> bool:
+    return len(name) <= DNS_LABEL_MAX and bool(_DNS_LABEL.match(name))
+
+
+def dns_label(name: str, max_length: int = DNS_LABEL_MAX) -> str:
+    """Lower-case DNS-1123 label for ``name``; cut names end in a stable hash of the original."""
+    label = re.sub(r"[^a-z0-9-]+", "-", name.lower())
+    label = re.sub(r"-{2,}", "-", label).strip("-") or "x"
+    if len(label) > max_length:
+        suffix = "-" + short_hash(name)
+        label = label[: max_length - len(suffix)].rstrip("-") + suffix
+    return label
+
+
+class UniqueNames:
+    """Hands out unique DNS labels; the same source name always gets the same label."""
+
+    def __init__(self, reserved: tuple[str, ...] = ()) -> None:
+        self._by_source: dict[str, str] = {}
+        self._taken: set[str] = set(reserved)
+
+    def get(self, source: str) -> str:
+        if source in self._by_source:
+            return self._by_source[source]
+        label = dns_label(source)
+        if label in self._taken:
+            suffix = "-" + short_hash(source)
+            label = label[: DNS_LABEL_MAX - len(suffix)].rstrip("-") + suffix
+        n = 2
+        base = label
+        while label in self._taken:  # a hash collision: practically never, but stay unique
+            suffix = f"-{n}"
+            label = base[: DNS_LABEL_MAX - len(suffix)] + suffix
+            n += 1
+        self._taken.add(label)
+        self._by_source[source] = label
+        return label
+
+
+def param_name(name: str) -> str:
+    """Tekton param name for a KFP input name (KFP names are identifiers or 'pipelinechannel--x')."""
+    cleaned = re.sub(r"[^_a-zA-Z0-9-]", "_", name)
+    if not cleaned or not (cleaned[0].isalpha() or cleaned[0] == "_"):
+        cleaned = "_" + cleaned
+    assert _PARAM_NAME.match(cleaned), cleaned
+    return cleaned
+
+
+def result_name(name: str) -> str:
+    """Tekton result name for a KFP output name (no leading/trailing '_' or '-')."""
+    cleaned = re.sub(r"[^-A-Za-z0-9_.]", "_", name).strip("_-.")
+    if cleaned != name:
+        cleaned = f"{cleaned or 'r'}-{short_hash(name, 4)}"
+    assert _RESULT_NAME.match(cleaned), cleaned
+    return cleaned

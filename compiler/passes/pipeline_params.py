@@ -1,0 +1,38 @@
+"""Pipeline inputs -> Tekton pipeline params; user-given values -> PipelineRun params."""
+
+from __future__ import annotations
+
+from tekflow.errors import NotSupportedError, TekflowError
+
+from .. import tekton
+from ..context import Lowering, struct_to_python
+from ..names import param_name
+from ..parameters import coerce, encode, parse_text, type_name
+
+
+def run(ctx: Lowering) -> None:
+    inputs = ctx.spec.root.input_definitions
+    if inputs.artifacts:
+        names = ", ".join(sorted(inputs.artifacts))
+        raise NotSupportedError(f"not supported yet: artifact inputs of the pipeline itself ({names})")
+    declared = inputs.parameters
+    for name in sorted(declared):
+        spec = declared[name]
+        kfp_type = type_name(spec.parameter_type)
+        param = tekton.ParamSpec(name=param_name(name), type="string", description=spec.description or None)
+        if spec.HasField("default_value"):
+            default = coerce(name, struct_to_python(spec.default_value), kfp_type)
+            param.default = encode(default, kfp_type)
+        elif spec.is_optional:
+            param.default = ""  # optional with no default: empty means absent
+        ctx.pipeline.params.append(param)
+
+    for name in sorted(ctx.options.parameters):
+        if name not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            raise TekflowError(f"unknown parameter {name!r}; the pipeline's parameters are: {known}")
+        kfp_type = type_name(declared[name].parameter_type)
+        value = ctx.options.parameters[name]
+        value = parse_text(name, value, kfp_type) if isinstance(value, str) and kfp_type != "STRING" else value
+        value = coerce(name, value, kfp_type)
+        ctx.run_params.append(tekton.Param(name=param_name(name), value=encode(value, kfp_type)))

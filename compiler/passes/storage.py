@@ -1,0 +1,55 @@
+"""Choose the artifact store: a per-run PVC workspace by default, or an object-store URI."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from kubernetes.client import V1EmptyDirVolumeSource, V1ObjectMeta, V1PersistentVolumeClaim
+from kubernetes.client import V1PersistentVolumeClaimSpec, V1VolumeResourceRequirements
+
+from tekflow.errors import TekflowError
+
+from .. import tekton
+from ..context import ARTIFACTS_WORKSPACE, IO_WORKSPACE, Lowering
+
+SUPPORTED_SCHEMES = ("file", "s3", "gs", "gcs", "minio")
+
+
+def run(ctx: Lowering) -> None:
+    ctx.pipeline.workspaces.append(
+        tekton.PipelineWorkspaceDeclaration(name=IO_WORKSPACE, description="Per-task scratch space shared by the task's steps.")
+    )
+    ctx.run_workspaces.append(tekton.WorkspaceBinding(name=IO_WORKSPACE, empty_dir=V1EmptyDirVolumeSource()))
+    root = ctx.options.pipeline_root
+    if root is None:
+        ctx.pipeline.workspaces.append(
+            tekton.PipelineWorkspaceDeclaration(name=ARTIFACTS_WORKSPACE, description="The run's artifact store.")
+        )
+        ctx.run_workspaces.append(
+            tekton.WorkspaceBinding(
+                name=ARTIFACTS_WORKSPACE,
+                volume_claim_template=V1PersistentVolumeClaim(
+                    metadata=V1ObjectMeta(labels={"tekflow.dev/store": "artifacts"}),
+                    spec=V1PersistentVolumeClaimSpec(
+                        access_modes=["ReadWriteOnce"],
+                        storage_class_name=ctx.options.storage_class,
+                        resources=V1VolumeResourceRequirements(requests={"storage": ctx.options.pvc_size}),
+                    ),
+                ),
+            )
+        )
+        ctx.pipeline_root = f"file://$(workspaces.{ARTIFACTS_WORKSPACE}.path)"
+        return
+    scheme = urlparse(root).scheme
+    if scheme not in SUPPORTED_SCHEMES:
+        raise TekflowError(
+            f"pipeline root {root!r}: unsupported scheme {scheme or '(none)'!r}; use one of "
+            + ", ".join(f"{s}://" for s in SUPPORTED_SCHEMES)
+        )
+    if "$(" in root:
+        raise TekflowError(f"pipeline root {root!r} must not contain '$(' (Tekton would substitute it)")
+    ctx.pipeline_root = root.rstrip("/")
+
+
+def uses_artifact_workspace(ctx: Lowering) -> bool:
+    return ctx.options.pipeline_root is None

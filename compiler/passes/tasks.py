@@ -1,0 +1,149 @@
+"""Each KFP container task -> a PipelineTask with prepare / main / publish steps.
+
+See docs/architecture.md "Runtime contract": the launcher steps get a launch spec (JSON)
+and the input parameter values as Tekton params; the main step runs the component's
+own image through the argv prelude.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf import json_format
+from kubernetes.client import V1EnvVar
+
+from tekflow.errors import NotSupportedError
+from tekflow.runtime.prelude import main_step_command
+from tekflow.runtime.spec import encode_spec
+
+from .. import tekton
+from ..context import ARTIFACTS_WORKSPACE, IO_WORKSPACE, Lowering, TaskNode, struct_to_python
+from ..names import param_name
+from .storage import uses_artifact_workspace
+
+IO_PATH = f"$(workspaces.{IO_WORKSPACE}.path)"
+LAUNCHER = ["python3", "-m", "tekflow.runtime"]
+
+
+def run(ctx: Lowering) -> None:
+    for node in ctx.nodes.values():
+        node.pipeline_task = lower_task(ctx, node)
+        ctx.pipeline.tasks.append(node.pipeline_task)
+
+
+def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
+    params, spec_parameters = _input_parameters(ctx, node)
+    spec_artifacts = _input_artifacts(ctx, node)
+    launch_spec = {
+        "version": 1,
+        "pipeline": ctx.ir.name,
+        "task": node.tekton_name,
+        "kfp_task": node.kfp_name,
+        "component": json_format.MessageToDict(node.component),
+        "container": json_format.MessageToDict(node.executor.container),
+        "inputs": {"parameters": spec_parameters, "artifacts": spec_artifacts},
+        "outputs": {"parameters": {name: {"result": r} for name, r in node.result_names.items()}},
+        "caching": bool(node.spec.caching_options.enable_cache),
+        "retry": _retry(node),
+    }
+    if node.spec.caching_options.cache_key:
+        launch_spec["cache_key"] = node.spec.caching_options.cache_key
+    spec_text = encode_spec(launch_spec)
+    common = ["--spec", spec_text, "--io-dir", IO_PATH, "--pipeline-root", ctx.pipeline_root,
+              "--run", "$(context.pipelineRun.name)"]
+    prepare = tekton.Step(
+        name="prepare",
+        image=ctx.options.launcher_image,
+        command=[*LAUNCHER, "prepare"],
+        args=[*common, "--run-uid", "$(context.pipelineRun.uid)", "--retry-count", "$(context.task.retry-count)",
+              *[arg for p in params for arg in ("--param", f"{p.name}=$(params.{p.name})")]],
+    )
+    main = tekton.Step(
+        name="main",
+        image=node.executor.container.image,
+        command=main_step_command(IO_PATH),
+        env=[V1EnvVar(name=e.name, value=e.value) for e in node.executor.container.env],
+        on_error="continue",  # publish records the outcome, then fails the task with main's exit code
+    )
+    publish = tekton.Step(
+        name="publish",
+        image=ctx.options.launcher_image,
+        command=[*LAUNCHER, "publish"],
+        args=[*common, "--exit-code-file", "$(steps.step-main.exitCode.path)",
+              *[arg for name, r in node.result_names.items() for arg in ("--result", f"{name}=$(results.{r}.path)")]],
+    )
+    workspaces = [IO_WORKSPACE] + ([ARTIFACTS_WORKSPACE] if uses_artifact_workspace(ctx) else [])
+    task_spec = tekton.EmbeddedTask(
+        params=[tekton.ParamSpec(name=p.name, type="string") for p in params],
+        steps=[prepare, main, publish],
+        workspaces=[tekton.WorkspaceDeclaration(name=w) for w in workspaces],
+        results=[
+            tekton.TaskResult(name=r, type="string", description=f"KFP output parameter {name!r}")
+            for name, r in node.result_names.items()
+        ],
+        metadata=tekton.PipelineTaskMetadata(labels={"tekflow.dev/kfp-task": _label_value(node.kfp_name)}),
+    )
+    retries = node.spec.retry_policy.max_retry_count
+    return tekton.PipelineTask(
+        name=node.tekton_name,
+        display_name=node.display_name,
+        task_spec=task_spec,
+        params=params,
+        retries=retries or None,
+        workspaces=[tekton.WorkspacePipelineTaskBinding(name=w, workspace=w) for w in workspaces],
+    )
+
+
+def _input_parameters(ctx: Lowering, node: TaskNode) -> tuple[list[tekton.Param], dict[str, Any]]:
+    params: list[tekton.Param] = []
+    spec: dict[str, Any] = {}
+    inputs = node.spec.inputs.parameters
+    for name in sorted(inputs):
+        source = inputs[name]
+        kind = source.WhichOneof("kind")
+        pname = param_name(name)
+        if kind == "component_input_parameter":
+            params.append(tekton.Param(name=pname, value=f"$(params.{param_name(source.component_input_parameter)})"))
+            spec[name] = {"param": pname}
+        elif kind == "task_output_parameter":
+            producer = ctx.node(source.task_output_parameter.producer_task)
+            key = source.task_output_parameter.output_parameter_key
+            result = producer.result_names[key]
+            params.append(tekton.Param(name=pname, value=f"$(tasks.{producer.tekton_name}.results.{result})"))
+            spec[name] = {"param": pname, "producer": producer.tekton_name, "output": key}
+        elif kind == "runtime_value":
+            spec[name] = {"constant": struct_to_python(source.runtime_value.constant)}
+        else:
+            raise NotSupportedError(f"not supported yet: input parameter {name!r} from {kind} in task {node.kfp_name!r}")
+    return params, spec
+
+
+def _input_artifacts(ctx: Lowering, node: TaskNode) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
+    inputs = node.spec.inputs.artifacts
+    for name in sorted(inputs):
+        source = inputs[name]
+        kind = source.WhichOneof("kind")
+        if kind == "task_output_artifact":
+            producer = ctx.node(source.task_output_artifact.producer_task)
+            spec[name] = {"producer": producer.tekton_name, "output": source.task_output_artifact.output_artifact_key}
+        else:
+            raise NotSupportedError(f"not supported yet: input artifact {name!r} from {kind} in task {node.kfp_name!r}")
+    return spec
+
+
+def _retry(node: TaskNode) -> dict[str, Any]:
+    policy = node.spec.retry_policy
+    return {
+        "max": policy.max_retry_count,
+        "backoff_s": policy.backoff_duration.ToTimedelta().total_seconds(),
+        "factor": policy.backoff_factor or 2.0,
+        "max_backoff_s": policy.backoff_max_duration.ToTimedelta().total_seconds() or 3600.0,
+    }
+
+
+def _label_value(text: str) -> str:
+    """Kubernetes label values: <= 63 chars of [-A-Za-z0-9_.], alphanumeric at both ends."""
+    from ..names import dns_label
+
+    return dns_label(text)
