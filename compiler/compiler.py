@@ -7,15 +7,13 @@ import os
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from kfp.dsl import base_component
-
 from . import ir as ir_loader
 from . import tekton
 from .emit import to_yaml
 from .lower import lower
 from .options import CompileOptions
 
-PipelineSource = Union[base_component.BaseComponent, str, os.PathLike, ir_loader.PipelineIR]
+PipelineSource = Union[Any, str, os.PathLike, ir_loader.PipelineIR]  # Any: a kfp pipeline/component
 
 
 class Compiler:

@@ -14,7 +14,6 @@ from typing import Any, Union
 
 import yaml
 from google.protobuf import json_format
-from kfp.dsl import base_component, graph_component
 from kfp.pipeline_spec import pipeline_spec_pb2 as pb
 
 from tekflow.errors import TekflowError
@@ -36,7 +35,15 @@ class PipelineIR:
         return self.spec.pipeline_info.name
 
 
-def from_component(component: base_component.BaseComponent, source: str = "<object>") -> PipelineIR:
+def _is_component(obj: Any) -> bool:
+    if "kfp.dsl" not in sys.modules:  # nothing can be a kfp component before kfp.dsl is loaded
+        return False
+    from kfp.dsl import base_component
+
+    return isinstance(obj, base_component.BaseComponent)
+
+
+def from_component(component: Any, source: str = "<object>") -> PipelineIR:
     spec = pb.PipelineSpec()
     spec.CopyFrom(component.pipeline_spec)
     platform = pb.PlatformSpec()
@@ -45,9 +52,9 @@ def from_component(component: base_component.BaseComponent, source: str = "<obje
     return PipelineIR(spec=spec, platform=platform, source=source)
 
 
-def load(source: Union[str, os.PathLike, base_component.BaseComponent], pipeline_name: str | None = None) -> PipelineIR:
+def load(source: Any, pipeline_name: str | None = None) -> PipelineIR:
     """Load IR from a kfp component/pipeline object, a .py file or a KFP IR file (YAML/JSON)."""
-    if isinstance(source, base_component.BaseComponent):
+    if _is_component(source):
         return from_component(source)
     if callable(source) and not isinstance(source, (str, os.PathLike)):
         raise TekflowError(
@@ -86,7 +93,7 @@ def load_python_file(path: Path, pipeline_name: str | None = None) -> PipelineIR
     return from_component(component, source=str(path))
 
 
-def _pipeline_name(component: base_component.BaseComponent) -> str:
+def _pipeline_name(component: Any) -> str:
     return component.pipeline_spec.pipeline_info.name
 
 
@@ -94,8 +101,10 @@ def _names(pipelines: dict[str, Any]) -> str:
     return ", ".join(sorted(pipelines))
 
 
-def pipelines_in_file(path: Path) -> dict[str, graph_component.GraphComponent]:
+def pipelines_in_file(path: Path) -> dict[str, Any]:
     """Import a user's Python file and return its @dsl.pipeline objects by attribute name."""
+    from kfp.dsl import graph_component
+
     module_name = f"tekflow_user_{uuid.uuid4().hex[:8]}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:

@@ -1,8 +1,7 @@
 """Typed <-> plain-data conversion for the Tekton model.
 
 Dataclass fields map to camelCase keys (override with ``field(metadata={"json": ...})``).
-Kubernetes pod-level types are the ``kubernetes`` client's models and go through its
-own serializer. Parsing is strict: an unknown key is an error naming its path, so the
+Parsing is strict: an unknown key is an error naming its path, so the
 local executor can say exactly which field it does not understand.
 """
 
@@ -13,10 +12,6 @@ import functools
 import types
 import typing
 from typing import Any, Union
-
-from kubernetes import client as k8s
-
-_API = k8s.ApiClient()
 
 
 class ModelError(ValueError):
@@ -49,8 +44,6 @@ def to_data(obj: Any) -> Any:
         return [to_data(v) for v in obj]
     if isinstance(obj, dict):
         return {k: to_data(v) for k, v in obj.items()}
-    if hasattr(obj, "openapi_types"):
-        return _API.sanitize_for_serialization(obj)
     return obj
 
 
@@ -97,8 +90,6 @@ def from_data(cls: Any, data: Any, path: str = "") -> Any:
                 raise ModelError(f"{path + '.' if path else ''}{key}: unknown or unsupported field")
             kwargs[f.name] = from_data(hints[f.name], value, f"{path + '.' if path else ''}{key}")
         return cls(**kwargs)
-    if isinstance(cls, type) and hasattr(cls, "openapi_types"):
-        return k8s_from_data(cls, data, path)
     if cls is str:
         if isinstance(data, bool) or not isinstance(data, (str, int, float)):
             raise ModelError(f"{path}: expected a string, got {type(data).__name__}")
@@ -112,34 +103,3 @@ def from_data(cls: Any, data: Any, path: str = "") -> Any:
             raise ModelError(f"{path}: expected true or false, got {data!r}")
         return data
     raise ModelError(f"{path}: cannot read type {cls!r}")
-
-
-def k8s_from_data(cls: type, data: Any, path: str = "") -> Any:
-    """Strictly deserialize a kubernetes client model (the client itself drops unknown keys)."""
-    _check_k8s_keys(cls.__name__, data, path)
-    return _API._ApiClient__deserialize(data, cls.__name__)  # the client's own deserializer
-
-
-def _check_k8s_keys(type_name: str, data: Any, path: str) -> None:
-    if type_name.startswith("list["):
-        if isinstance(data, list):
-            for i, v in enumerate(data):
-                _check_k8s_keys(type_name[5:-1], v, f"{path}[{i}]")
-        return
-    if type_name.startswith("dict("):
-        if isinstance(data, dict):
-            inner = type_name[5:-1].split(", ", 1)[1]
-            for k, v in data.items():
-                _check_k8s_keys(inner, v, f"{path}.{k}")
-        return
-    model = getattr(k8s, type_name, None)
-    if model is None or not hasattr(model, "attribute_map"):
-        return
-    if not isinstance(data, dict):
-        raise ModelError(f"{path}: expected a mapping, got {type(data).__name__}")
-    by_json = {v: k for k, v in model.attribute_map.items()}
-    for key, value in data.items():
-        attr = by_json.get(key)
-        if attr is None:
-            raise ModelError(f"{path}.{key}: unknown field")
-        _check_k8s_keys(model.openapi_types[attr], value, f"{path}.{key}")

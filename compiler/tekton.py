@@ -1,8 +1,8 @@
 """Typed Tekton v1 objects (tekton.dev/v1), after pkg/apis/pipeline/v1.
 
 Only the fields tekflow emits or the local executor understands are modelled; parsing a
-document with any other field fails with a ModelError naming it. Pod-level types are the
-``kubernetes`` client's models. Use ``serde.to_data`` / ``serde.from_data`` to convert.
+document with any other field fails with a ModelError naming it. Pod-level types are
+the dataclasses of ``k8s.py``. Use ``serde.to_data`` / ``serde.from_data`` to convert.
 """
 
 from __future__ import annotations
@@ -10,41 +10,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
-from kubernetes.client import (
-    V1Affinity,
-    V1EmptyDirVolumeSource,
-    V1EnvFromSource,
-    V1EnvVar,
-    V1HostAlias,
-    V1LocalObjectReference,
-    V1PersistentVolumeClaim,
-    V1PersistentVolumeClaimVolumeSource,
-    V1PodDNSConfig,
-    V1PodSecurityContext,
-    V1ConfigMapVolumeSource,
-    V1SecretVolumeSource,
-    V1ResourceRequirements,
-    V1SecurityContext,
-    V1Toleration,
-    V1TopologySpreadConstraint,
-    V1Volume,
-    V1VolumeDevice,
-    V1VolumeMount,
+from .k8s import (
+    Affinity,
+    ConfigMapVolumeSource,
+    EmptyDirVolumeSource,
+    EnvFromSource,
+    EnvVar,
+    HostAlias,
+    LocalObjectReference,
+    ObjectMeta,
+    PersistentVolumeClaim,
+    PersistentVolumeClaimVolumeSource,
+    PodDNSConfig,
+    PodSecurityContext,
+    ResourceRequirements,
+    SecretVolumeSource,
+    SecurityContext,
+    Toleration,
+    TopologySpreadConstraint,
+    Volume,
+    VolumeDevice,
+    VolumeMount,
 )
 
 API_VERSION = "tekton.dev/v1"
 
 # A Tekton parameter value is a string, an array of strings or an object of strings.
 ParamValue = Union[str, list[str], dict[str, str]]
-
-
-@dataclass
-class ObjectMeta:
-    name: Optional[str] = None
-    generate_name: Optional[str] = None
-    namespace: Optional[str] = None
-    labels: dict[str, str] = field(default_factory=dict)
-    annotations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,13 +96,13 @@ class Step:
     command: list[str] = field(default_factory=list)
     args: list[str] = field(default_factory=list)
     working_dir: Optional[str] = None
-    env_from: list[V1EnvFromSource] = field(default_factory=list)
-    env: list[V1EnvVar] = field(default_factory=list)
-    compute_resources: Optional[V1ResourceRequirements] = None
-    volume_mounts: list[V1VolumeMount] = field(default_factory=list)
-    volume_devices: list[V1VolumeDevice] = field(default_factory=list)
+    env_from: list[EnvFromSource] = field(default_factory=list)
+    env: list[EnvVar] = field(default_factory=list)
+    compute_resources: Optional[ResourceRequirements] = None
+    volume_mounts: list[VolumeMount] = field(default_factory=list)
+    volume_devices: list[VolumeDevice] = field(default_factory=list)
     image_pull_policy: Optional[str] = None
-    security_context: Optional[V1SecurityContext] = None
+    security_context: Optional[SecurityContext] = None
     script: Optional[str] = None
     timeout: Optional[str] = None
     workspaces: list[WorkspaceUsage] = field(default_factory=list)
@@ -126,13 +118,13 @@ class StepTemplate:
     command: list[str] = field(default_factory=list)
     args: list[str] = field(default_factory=list)
     working_dir: Optional[str] = None
-    env_from: list[V1EnvFromSource] = field(default_factory=list)
-    env: list[V1EnvVar] = field(default_factory=list)
-    compute_resources: Optional[V1ResourceRequirements] = None
-    volume_mounts: list[V1VolumeMount] = field(default_factory=list)
-    volume_devices: list[V1VolumeDevice] = field(default_factory=list)
+    env_from: list[EnvFromSource] = field(default_factory=list)
+    env: list[EnvVar] = field(default_factory=list)
+    compute_resources: Optional[ResourceRequirements] = None
+    volume_mounts: list[VolumeMount] = field(default_factory=list)
+    volume_devices: list[VolumeDevice] = field(default_factory=list)
     image_pull_policy: Optional[str] = None
-    security_context: Optional[V1SecurityContext] = None
+    security_context: Optional[SecurityContext] = None
 
 
 @dataclass
@@ -141,7 +133,7 @@ class Sidecar:
     image: Optional[str] = None
     command: list[str] = field(default_factory=list)
     args: list[str] = field(default_factory=list)
-    env: list[V1EnvVar] = field(default_factory=list)
+    env: list[EnvVar] = field(default_factory=list)
     script: Optional[str] = None
 
 
@@ -160,7 +152,7 @@ class TaskSpec:
     display_name: Optional[str] = None
     description: Optional[str] = None
     steps: list[Step] = field(default_factory=list)
-    volumes: list[V1Volume] = field(default_factory=list)
+    volumes: list[Volume] = field(default_factory=list)
     step_template: Optional[StepTemplate] = None
     sidecars: list[Sidecar] = field(default_factory=list)
     workspaces: list[WorkspaceDeclaration] = field(default_factory=list)
@@ -282,39 +274,39 @@ class TimeoutFields:
 @dataclass
 class PodTemplate:
     node_selector: dict[str, str] = field(default_factory=dict)
-    env: list[V1EnvVar] = field(default_factory=list)
-    tolerations: list[V1Toleration] = field(default_factory=list)
-    affinity: Optional[V1Affinity] = None
-    security_context: Optional[V1PodSecurityContext] = None
-    volumes: list[V1Volume] = field(default_factory=list)
+    env: list[EnvVar] = field(default_factory=list)
+    tolerations: list[Toleration] = field(default_factory=list)
+    affinity: Optional[Affinity] = None
+    security_context: Optional[PodSecurityContext] = None
+    volumes: list[Volume] = field(default_factory=list)
     runtime_class_name: Optional[str] = None
     automount_service_account_token: Optional[bool] = None
     dns_policy: Optional[str] = None
-    dns_config: Optional[V1PodDNSConfig] = None
+    dns_config: Optional[PodDNSConfig] = None
     enable_service_links: Optional[bool] = None
     priority_class_name: Optional[str] = None
     scheduler_name: Optional[str] = None
-    image_pull_secrets: list[V1LocalObjectReference] = field(default_factory=list)
-    host_aliases: list[V1HostAlias] = field(default_factory=list)
+    image_pull_secrets: list[LocalObjectReference] = field(default_factory=list)
+    host_aliases: list[HostAlias] = field(default_factory=list)
     host_network: Optional[bool] = None
-    topology_spread_constraints: list[V1TopologySpreadConstraint] = field(default_factory=list)
+    topology_spread_constraints: list[TopologySpreadConstraint] = field(default_factory=list)
 
 
 @dataclass
 class WorkspaceBinding:
     name: str
     sub_path: Optional[str] = None
-    volume_claim_template: Optional[V1PersistentVolumeClaim] = None
-    persistent_volume_claim: Optional[V1PersistentVolumeClaimVolumeSource] = None
-    empty_dir: Optional[V1EmptyDirVolumeSource] = None
-    config_map: Optional[V1ConfigMapVolumeSource] = None
-    secret: Optional[V1SecretVolumeSource] = None
+    volume_claim_template: Optional[PersistentVolumeClaim] = None
+    persistent_volume_claim: Optional[PersistentVolumeClaimVolumeSource] = None
+    empty_dir: Optional[EmptyDirVolumeSource] = None
+    config_map: Optional[ConfigMapVolumeSource] = None
+    secret: Optional[SecretVolumeSource] = None
 
 
 @dataclass
 class TaskRunStepSpec:
     name: str
-    compute_resources: Optional[V1ResourceRequirements] = None
+    compute_resources: Optional[ResourceRequirements] = None
 
 
 @dataclass
@@ -324,7 +316,7 @@ class PipelineTaskRunSpec:
     pod_template: Optional[PodTemplate] = None
     step_specs: list[TaskRunStepSpec] = field(default_factory=list)
     metadata: Optional[PipelineTaskMetadata] = None
-    compute_resources: Optional[V1ResourceRequirements] = None
+    compute_resources: Optional[ResourceRequirements] = None
     timeout: Optional[str] = None
 
 

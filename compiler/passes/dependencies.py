@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-import networkx as nx
+from graphlib import CycleError, TopologicalSorter
 
 from tekflow.errors import TekflowError
 
@@ -14,10 +14,9 @@ _RESULT_REF = re.compile(r"\$\(tasks\.([a-z0-9-]+)\.results\.")
 
 
 def run(ctx: Lowering) -> None:
-    graph = nx.DiGraph()
+    graph: dict[str, set[str]] = {}
     for node in ctx.nodes.values():
         task = node.pipeline_task
-        graph.add_node(task.name)
         implied = {m.group(1) for p in task.params for m in _RESULT_REF.finditer(_text(p.value))}
         upstream = set()
         for dep in node.spec.dependent_tasks:
@@ -25,10 +24,11 @@ def run(ctx: Lowering) -> None:
                 raise TekflowError(f"task {node.kfp_name!r} depends on unknown task {dep!r}")
             upstream.add(ctx.node(dep).tekton_name)
         task.run_after = sorted(upstream - implied)
-        graph.add_edges_from((u, task.name) for u in upstream | implied)
-    if not nx.is_directed_acyclic_graph(graph):
-        cycle = " -> ".join(u for u, _ in nx.find_cycle(graph))
-        raise TekflowError(f"the pipeline's tasks form a cycle: {cycle}")
+        graph[task.name] = upstream | implied
+    try:
+        TopologicalSorter(graph).prepare()
+    except CycleError as e:
+        raise TekflowError(f"the pipeline's tasks form a cycle: {' -> '.join(e.args[1])}") from None
 
 
 def _text(value) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from kubernetes.client import V1ResourceRequirements
 
 from tekflow.errors import NotSupportedError, TekflowError
 
+from .. import k8s
 from ..context import Lowering, TaskNode
 
 _RESOURCE_NAME = re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
@@ -25,7 +25,7 @@ def run(ctx: Lowering) -> None:
             main.compute_resources = requirements
 
 
-def compute_resources(node: TaskNode) -> V1ResourceRequirements | None:
+def compute_resources(node: TaskNode) -> k8s.ResourceRequirements | None:
     res = node.executor.container.resources
     requests: dict[str, str] = {}
     limits: dict[str, str] = {}
@@ -48,7 +48,7 @@ def compute_resources(node: TaskNode) -> V1ResourceRequirements | None:
         limits[kind] = count  # extended resources: Kubernetes sets request = limit
     if not requests and not limits:
         return None
-    return V1ResourceRequirements(requests=requests or None, limits=limits or None)
+    return k8s.ResourceRequirements(requests=requests, limits=limits)
 
 
 def _put(node: TaskNode, target: dict[str, str], key: str, text: str, number: float, unit: str) -> None:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from kubernetes.client import V1EmptyDirVolumeSource, V1ObjectMeta, V1PersistentVolumeClaim
-from kubernetes.client import V1PersistentVolumeClaimSpec, V1VolumeResourceRequirements
 
 from tekflow.errors import TekflowError
 
-from .. import tekton
+from .. import k8s, tekton
 from ..context import ARTIFACTS_WORKSPACE, IO_WORKSPACE, Lowering
 
 SUPPORTED_SCHEMES = ("file", "s3", "gs", "gcs", "minio")
@@ -19,7 +17,7 @@ def run(ctx: Lowering) -> None:
     ctx.pipeline.workspaces.append(
         tekton.PipelineWorkspaceDeclaration(name=IO_WORKSPACE, description="Per-task scratch space shared by the task's steps.")
     )
-    ctx.run_workspaces.append(tekton.WorkspaceBinding(name=IO_WORKSPACE, empty_dir=V1EmptyDirVolumeSource()))
+    ctx.run_workspaces.append(tekton.WorkspaceBinding(name=IO_WORKSPACE, empty_dir=k8s.EmptyDirVolumeSource()))
     root = ctx.options.pipeline_root
     if root is None:
         ctx.pipeline.workspaces.append(
@@ -28,12 +26,12 @@ def run(ctx: Lowering) -> None:
         ctx.run_workspaces.append(
             tekton.WorkspaceBinding(
                 name=ARTIFACTS_WORKSPACE,
-                volume_claim_template=V1PersistentVolumeClaim(
-                    metadata=V1ObjectMeta(labels={"tekflow.dev/store": "artifacts"}),
-                    spec=V1PersistentVolumeClaimSpec(
+                volume_claim_template=k8s.PersistentVolumeClaim(
+                    metadata=k8s.ObjectMeta(labels={"tekflow.dev/store": "artifacts"}),
+                    spec=k8s.PersistentVolumeClaimSpec(
                         access_modes=["ReadWriteOnce"],
                         storage_class_name=ctx.options.storage_class,
-                        resources=V1VolumeResourceRequirements(requests={"storage": ctx.options.pvc_size}),
+                        resources=k8s.VolumeResourceRequirements(requests={"storage": ctx.options.pvc_size}),
                     ),
                 ),
             )

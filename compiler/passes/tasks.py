@@ -10,13 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from google.protobuf import json_format
-from kubernetes.client import V1EnvVar
 
 from tekflow.errors import NotSupportedError
 from tekflow.runtime.prelude import main_step_command
 from tekflow.runtime.spec import encode_spec
 
-from .. import tekton
+from .. import k8s, tekton
 from ..context import ARTIFACTS_WORKSPACE, IO_WORKSPACE, Lowering, TaskNode, struct_to_python
 from ..names import param_name
 from .storage import uses_artifact_workspace
@@ -62,7 +61,7 @@ def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
         name="main",
         image=node.executor.container.image,
         command=main_step_command(IO_PATH),
-        env=[V1EnvVar(name=e.name, value=e.value) for e in node.executor.container.env],
+        env=[k8s.EnvVar(name=e.name, value=e.value) for e in node.executor.container.env],
         on_error="continue",  # publish records the outcome, then fails the task with main's exit code
     )
     publish = tekton.Step(

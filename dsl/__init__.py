@@ -1,0 +1,10 @@
+"""tekflow.dsl: a drop-in for ``kfp.dsl`` (``from tekflow import dsl``).
+
+Everything kfp's DSL exports is re-exported unchanged, so a pipeline written against
+``kfp.dsl`` compiles the same with either import. tekflow's own hints are added here.
+"""
+
+from kfp.dsl import *  # noqa: F401,F403  (the whole public DSL of kfp)
+from kfp.dsl import __all__ as _kfp_all
+
+__all__ = list(_kfp_all)
