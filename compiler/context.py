@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from google.protobuf import json_format
 from kfp.pipeline_spec import pipeline_spec_pb2 as pb
@@ -17,22 +17,63 @@ IO_WORKSPACE = "tekflow-io"
 ARTIFACTS_WORKSPACE = "tekflow-artifacts"
 
 
+Key = tuple[str, ...]  # a task's path through the DAG tree: ("outer", "inner", "train")
+
+
+# Where an input's value comes from, after flattening resolved it through DAG boundaries.
+@dataclass(frozen=True)
+class PipelineParam:
+    name: str
+
+
+@dataclass(frozen=True)
+class Constant:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Absent:
+    """An optional input nobody set: the component's default applies."""
+
+
+@dataclass(frozen=True)
+class TaskOutput:
+    producer: Key
+    output: str
+
+
+@dataclass(frozen=True)
+class TaskArtifact:
+    producer: Key
+    output: str
+
+
+Source = Union[PipelineParam, Constant, Absent, TaskOutput, TaskArtifact]
+
+
 @dataclass
 class TaskNode:
-    """One KFP task that becomes one Tekton PipelineTask."""
+    """One KFP container task that becomes one Tekton PipelineTask."""
 
-    kfp_name: str  # the task's key in its DAG
+    key: Key
     spec: pb.PipelineTaskSpec
     component: pb.ComponentSpec
-    executor: Optional[pb.PipelineDeploymentConfig.ExecutorSpec]
+    executor: pb.PipelineDeploymentConfig.ExecutorSpec
+    param_sources: dict[str, Source] = field(default_factory=dict)
+    artifact_sources: dict[str, Source] = field(default_factory=dict)
+    upstream: frozenset[Key] = frozenset()  # container tasks this one runs after
     tekton_name: str = ""
     pipeline_task: Optional[tekton.PipelineTask] = None
     # KFP output parameter name -> Tekton result name
     result_names: dict[str, str] = field(default_factory=dict)
 
     @property
+    def kfp_name(self) -> str:
+        return "/".join(self.key)
+
+    @property
     def display_name(self) -> str:
-        return self.spec.task_info.name or self.kfp_name
+        return self.spec.task_info.name or self.key[-1]
 
 
 @dataclass
@@ -40,7 +81,8 @@ class Lowering:
     ir: PipelineIR
     options: CompileOptions
     names: UniqueNames = field(default_factory=UniqueNames)
-    nodes: dict[str, TaskNode] = field(default_factory=dict)  # by KFP task name
+    nodes: dict[Key, TaskNode] = field(default_factory=dict)
+    root_outputs: dict[str, Source] = field(default_factory=dict)  # pipeline outputs' sources
     pipeline: tekton.PipelineSpec = field(default_factory=tekton.PipelineSpec)
     run_params: list[tekton.Param] = field(default_factory=list)
     run_workspaces: list[tekton.WorkspaceBinding] = field(default_factory=list)
@@ -68,8 +110,8 @@ class Lowering:
         executors = self.deployment.executors
         return executors[label] if label in executors else None
 
-    def node(self, kfp_name: str) -> TaskNode:
-        return self.nodes[kfp_name]
+    def node(self, key: Key) -> TaskNode:
+        return self.nodes[key]
 
 
 def struct_to_python(value: Any) -> Any:

@@ -84,6 +84,8 @@ def load_python_file(path: Path, pipeline_name: str | None = None) -> PipelineIR
                 f"{path}: no pipeline named {pipeline_name!r}; pipelines in this file: {_names(pipelines)}"
             )
         component = chosen[0]
+    elif len(_outermost(pipelines)) == 1:
+        (component,) = _outermost(pipelines).values()
     elif len(pipelines) > 1:
         raise TekflowError(
             f"{path}: {len(pipelines)} pipelines in this file ({_names(pipelines)}); choose one with --pipeline NAME"
@@ -91,6 +93,19 @@ def load_python_file(path: Path, pipeline_name: str | None = None) -> PipelineIR
     else:
         (component,) = pipelines.values()
     return from_component(component, source=str(path))
+
+
+def _outermost(pipelines: dict[str, Any]) -> dict[str, Any]:
+    """The pipelines of a file that no other pipeline of the file uses as a component."""
+    used = set()
+    for component in pipelines.values():
+        for key, spec in component.pipeline_spec.components.items():
+            if spec.WhichOneof("implementation") == "dag":
+                used.add(key)
+    return {
+        attr: c for attr, c in pipelines.items()
+        if not any(key == f"comp-{_pipeline_name(c)}" or key.startswith(f"comp-{_pipeline_name(c)}-") for key in used)
+    }
 
 
 def _pipeline_name(component: Any) -> str:

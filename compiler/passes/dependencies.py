@@ -8,7 +8,7 @@ from graphlib import CycleError, TopologicalSorter
 
 from tekflow.errors import TekflowError
 
-from ..context import Lowering
+from ..context import Lowering, TaskArtifact
 
 _RESULT_REF = re.compile(r"\$\(tasks\.([a-z0-9-]+)\.results\.")
 
@@ -19,10 +19,12 @@ def run(ctx: Lowering) -> None:
         task = node.pipeline_task
         implied = {m.group(1) for p in task.params for m in _RESULT_REF.finditer(_text(p.value))}
         upstream = set()
-        for dep in node.spec.dependent_tasks:
+        for dep in node.upstream:
             if dep not in ctx.nodes:
-                raise TekflowError(f"task {node.kfp_name!r} depends on unknown task {dep!r}")
+                raise TekflowError(f"task {node.kfp_name!r} depends on unknown task {'/'.join(dep)!r}")
             upstream.add(ctx.node(dep).tekton_name)
+        # Artifacts are read from the store, not passed as results: order by runAfter.
+        upstream |= {ctx.node(s.producer).tekton_name for s in node.artifact_sources.values() if isinstance(s, TaskArtifact)}
         task.run_after = sorted(upstream - implied)
         graph[task.name] = upstream | implied
     try:

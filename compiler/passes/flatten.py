@@ -1,32 +1,153 @@
-"""Collect the KFP tasks that become Tekton PipelineTasks (one flat DAG)."""
+"""Flatten the IR's DAG tree into the container tasks that become Tekton PipelineTasks.
+
+Sub-DAGs (nested pipelines; later conditions, loops, exit handlers) disappear: every task
+gets a qualified key (``("outer", "inner", "train")``) and every input is resolved through
+the DAG boundaries to where its value really comes from: a pipeline parameter, a constant,
+or an output of another container task.
+"""
 
 from __future__ import annotations
 
-from tekflow.errors import NotSupportedError
+from typing import Optional
 
-from ..context import Lowering, TaskNode
+from kfp.pipeline_spec import pipeline_spec_pb2 as pb
+
+from tekflow.errors import NotSupportedError, TekflowError
+
+from ..context import Absent, Constant, Lowering, PipelineParam, Source, TaskArtifact, TaskNode, TaskOutput, struct_to_python
+
+Key = tuple[str, ...]
 
 
 def run(ctx: Lowering) -> None:
-    dag = ctx.spec.root.dag
-    for kfp_name in sorted(dag.tasks):
-        task = dag.tasks[kfp_name]
-        component = ctx.component(task.component_ref.name)
-        where = f"task {kfp_name!r}"
-        if component.WhichOneof("implementation") == "dag":
-            raise NotSupportedError(
-                f"not supported yet: sub-DAGs (dsl.If/Condition, dsl.ParallelFor, dsl.ExitHandler, nested pipelines) in {where}"
-            )
-        if task.HasField("trigger_policy") and task.trigger_policy.condition:
-            raise NotSupportedError(f"not supported yet: conditions (triggerPolicy) in {where}")
-        if task.WhichOneof("iterator"):
-            raise NotSupportedError(f"not supported yet: loops (iterator) in {where}")
-        executor = ctx.executor(component.executor_label)
-        if executor is None:
-            raise NotSupportedError(f"{where}: component {task.component_ref.name!r} has no executor in the IR")
-        kind = executor.WhichOneof("spec")
-        if kind != "container":
-            raise NotSupportedError(f"not supported yet: {kind} executors ({component.executor_label}) in {where}")
-        ctx.nodes[kfp_name] = TaskNode(kfp_name=kfp_name, spec=task, component=component, executor=executor)
+    walker = _Walker(ctx)
+    root_scope: dict[str, Source] = {name: PipelineParam(name) for name in ctx.spec.root.input_definitions.parameters}
+    walker.walk(ctx.spec.root, (), root_scope, {}, frozenset())
+    for node in walker.nodes:
+        node.param_sources = {n: walker.resolve(s, node) for n, s in node.param_sources.items()}
+        node.artifact_sources = {n: walker.resolve(s, node) for n, s in node.artifact_sources.items()}
+        node.upstream = frozenset(k for dep in node.upstream for k in walker.leaves(dep))
+        ctx.nodes[node.key] = node
+    ctx.root_outputs = {
+        name: walker.resolve(source, None) for name, source in walker.dag_outputs.get((), {}).items()
+    }
     if not ctx.nodes:
         raise NotSupportedError(f"pipeline {ctx.ir.name!r} has no tasks")
+
+
+class _Walker:
+    def __init__(self, ctx: Lowering) -> None:
+        self.ctx = ctx
+        self.nodes: list[TaskNode] = []
+        self.dag_outputs: dict[Key, dict[str, Source]] = {}  # DAG task key -> its outputs' sources
+        self.children: dict[Key, list[Key]] = {}  # DAG task key -> keys of tasks directly inside
+
+    def walk(self, component: pb.ComponentSpec, prefix: Key, scope: dict[str, Source],
+             artifact_scope: dict[str, Source], inherited: frozenset[Key]) -> None:
+        dag = component.dag
+        self.children[prefix] = [prefix + (name,) for name in sorted(dag.tasks)]
+        for name in sorted(dag.tasks):
+            task = dag.tasks[name]
+            key = prefix + (name,)
+            where = f"task {'/'.join(key)!r}"
+            child = self.ctx.component(task.component_ref.name)
+            params = self._param_inputs(task, prefix, scope, child, where)
+            artifacts = self._artifact_inputs(task, prefix, artifact_scope, where)
+            upstream = inherited | {prefix + (d,) for d in task.dependent_tasks}
+            if task.HasField("trigger_policy") and task.trigger_policy.condition:
+                raise NotSupportedError(f"not supported yet: conditions (dsl.If/dsl.Condition) at {where}")
+            if task.WhichOneof("iterator"):
+                raise NotSupportedError(f"not supported yet: loops (dsl.ParallelFor) at {where}")
+            if any(p.WhichOneof("kind") == "task_final_status" for p in task.inputs.parameters.values()):
+                raise NotSupportedError(f"not supported yet: exit handlers (dsl.ExitHandler) at {where}")
+            if child.WhichOneof("implementation") == "dag":
+                self._defaults(child, params)
+                self.walk(child, key, params, artifacts, frozenset(upstream))
+                continue
+            executor = self.ctx.executor(child.executor_label)
+            if executor is None:
+                raise TekflowError(f"{where}: component {task.component_ref.name!r} has no executor in the IR")
+            kind = executor.WhichOneof("spec")
+            if kind != "container":
+                raise NotSupportedError(f"not supported yet: {kind} executors ({child.executor_label}) at {where}")
+            self.nodes.append(TaskNode(key=key, spec=task, component=child, executor=executor,
+                                       param_sources=params, artifact_sources=artifacts, upstream=upstream))
+        self.dag_outputs.setdefault(prefix, self._outputs_of(component, prefix))
+
+    def _param_inputs(self, task: pb.PipelineTaskSpec, prefix: Key, scope: dict[str, Source],
+                      child: pb.ComponentSpec, where: str) -> dict[str, Source]:
+        sources: dict[str, Source] = {}
+        for name in sorted(task.inputs.parameters):
+            spec = task.inputs.parameters[name]
+            kind = spec.WhichOneof("kind")
+            if spec.parameter_expression_selector:
+                raise NotSupportedError(f"not supported yet: parameter selectors (loop item fields) for {name!r} at {where}")
+            if kind == "component_input_parameter":
+                sources[name] = scope.get(spec.component_input_parameter, Absent())
+            elif kind == "task_output_parameter":
+                out = spec.task_output_parameter
+                sources[name] = TaskOutput(prefix + (out.producer_task,), out.output_parameter_key)
+            elif kind == "runtime_value":
+                sources[name] = Constant(struct_to_python(spec.runtime_value.constant))
+            else:
+                raise NotSupportedError(f"not supported yet: input parameter {name!r} from {kind} at {where}")
+        return sources
+
+    def _artifact_inputs(self, task: pb.PipelineTaskSpec, prefix: Key, scope: dict[str, Source],
+                         where: str) -> dict[str, Source]:
+        sources: dict[str, Source] = {}
+        for name in sorted(task.inputs.artifacts):
+            spec = task.inputs.artifacts[name]
+            kind = spec.WhichOneof("kind")
+            if kind == "task_output_artifact":
+                out = spec.task_output_artifact
+                sources[name] = TaskArtifact(prefix + (out.producer_task,), out.output_artifact_key)
+            elif kind == "component_input_artifact":
+                if spec.component_input_artifact not in scope:
+                    raise NotSupportedError(f"not supported yet: pipeline artifact input {spec.component_input_artifact!r} at {where}")
+                sources[name] = scope[spec.component_input_artifact]
+            else:
+                raise NotSupportedError(f"not supported yet: input artifact {name!r} from {kind} at {where}")
+        return sources
+
+    @staticmethod
+    def _defaults(child: pb.ComponentSpec, params: dict[str, Source]) -> None:
+        """A nested pipeline's own defaults fill inputs its caller left out."""
+        for name, definition in child.input_definitions.parameters.items():
+            if isinstance(params.get(name, Absent()), Absent) and definition.HasField("default_value"):
+                params[name] = Constant(struct_to_python(definition.default_value))
+
+    @staticmethod
+    def _outputs_of(component: pb.ComponentSpec, key: Key) -> dict[str, Source]:
+        outputs: dict[str, Source] = {}
+        dag_outputs = component.dag.outputs
+        for name, spec in dag_outputs.parameters.items():
+            if spec.WhichOneof("kind") != "value_from_parameter":
+                raise NotSupportedError(f"not supported yet: DAG output {name!r} from {spec.WhichOneof('kind')}")
+            v = spec.value_from_parameter
+            outputs[name] = TaskOutput(key + (v.producer_subtask,), v.output_parameter_key)
+        for name, spec in dag_outputs.artifacts.items():
+            if len(spec.artifact_selectors) != 1:
+                raise NotSupportedError(f"not supported yet: DAG output artifact {name!r} with several sources (dsl.OneOf)")
+            s = spec.artifact_selectors[0]
+            outputs[name] = TaskArtifact(key + (s.producer_subtask,), s.output_artifact_key)
+        return outputs
+
+    def resolve(self, source: Source, node: Optional[TaskNode]) -> Source:
+        """Follow outputs of DAG tasks down to the container task that produces them."""
+        seen = set()
+        while isinstance(source, (TaskOutput, TaskArtifact)) and source.producer in self.dag_outputs:
+            if source in seen:
+                raise TekflowError(f"output {source.output!r} of {'/'.join(source.producer)!r} refers to itself")
+            seen.add(source)
+            outputs = self.dag_outputs[source.producer]
+            if source.output not in outputs:
+                raise TekflowError(f"{'/'.join(source.producer)!r} has no output {source.output!r}")
+            source = outputs[source.output]
+        return source
+
+    def leaves(self, key: Key) -> list[Key]:
+        """The container tasks a dependency on ``key`` stands for (all of a DAG's tasks)."""
+        if key not in self.children:
+            return [key]
+        return [leaf for child in self.children[key] for leaf in self.leaves(child)]

@@ -8,6 +8,6 @@ from ..names import result_name
 
 def run(ctx: Lowering) -> None:
     for node in ctx.nodes.values():
-        node.tekton_name = ctx.names.get(node.kfp_name)
+        node.tekton_name = ctx.names.get("-".join(node.key))
         outputs = node.component.output_definitions.parameters
         node.result_names = {name: result_name(name) for name in sorted(outputs)}

@@ -11,13 +11,15 @@ from typing import Any
 
 from google.protobuf import json_format
 
-from tekflow.errors import NotSupportedError
+from tekflow.errors import NotSupportedError, TekflowError
 from tekflow.runtime.prelude import main_step_command
 from tekflow.runtime.spec import encode_spec
 
 from .. import k8s, tekton
-from ..context import ARTIFACTS_WORKSPACE, IO_WORKSPACE, Lowering, TaskNode, struct_to_python
+from ..context import (ARTIFACTS_WORKSPACE, IO_WORKSPACE, Absent, Constant, Lowering, PipelineParam, TaskArtifact,
+                       TaskNode, TaskOutput)
 from ..names import param_name
+from ..parameters import coerce, type_name
 from .storage import uses_artifact_workspace
 
 IO_PATH = f"$(workspaces.{IO_WORKSPACE}.path)"
@@ -96,39 +98,48 @@ def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
 def _input_parameters(ctx: Lowering, node: TaskNode) -> tuple[list[tekton.Param], dict[str, Any]]:
     params: list[tekton.Param] = []
     spec: dict[str, Any] = {}
-    inputs = node.spec.inputs.parameters
-    for name in sorted(inputs):
-        source = inputs[name]
-        kind = source.WhichOneof("kind")
+    for name, source in sorted(node.param_sources.items()):
         pname = param_name(name)
-        if kind == "component_input_parameter":
-            params.append(tekton.Param(name=pname, value=f"$(params.{param_name(source.component_input_parameter)})"))
+        if isinstance(source, PipelineParam):
+            params.append(tekton.Param(name=pname, value=f"$(params.{param_name(source.name)})"))
             spec[name] = {"param": pname}
-        elif kind == "task_output_parameter":
-            producer = ctx.node(source.task_output_parameter.producer_task)
-            key = source.task_output_parameter.output_parameter_key
-            result = producer.result_names[key]
+        elif isinstance(source, TaskOutput):
+            producer = _producer(ctx, node, source)
+            result = producer.result_names[source.output]
             params.append(tekton.Param(name=pname, value=f"$(tasks.{producer.tekton_name}.results.{result})"))
-            spec[name] = {"param": pname, "producer": producer.tekton_name, "output": key}
-        elif kind == "runtime_value":
-            spec[name] = {"constant": struct_to_python(source.runtime_value.constant)}
+            spec[name] = {"param": pname, "producer": producer.tekton_name, "output": source.output}
+        elif isinstance(source, Constant):
+            spec[name] = {"constant": _typed_constant(node, name, source.value)}
+        elif isinstance(source, Absent):
+            continue
         else:
-            raise NotSupportedError(f"not supported yet: input parameter {name!r} from {kind} in task {node.kfp_name!r}")
+            raise NotSupportedError(f"not supported yet: input parameter {name!r} from {source!r} in task {node.kfp_name!r}")
     return params, spec
 
 
 def _input_artifacts(ctx: Lowering, node: TaskNode) -> dict[str, Any]:
     spec: dict[str, Any] = {}
-    inputs = node.spec.inputs.artifacts
-    for name in sorted(inputs):
-        source = inputs[name]
-        kind = source.WhichOneof("kind")
-        if kind == "task_output_artifact":
-            producer = ctx.node(source.task_output_artifact.producer_task)
-            spec[name] = {"producer": producer.tekton_name, "output": source.task_output_artifact.output_artifact_key}
+    for name, source in sorted(node.artifact_sources.items()):
+        if isinstance(source, TaskArtifact):
+            producer = _producer(ctx, node, source)
+            spec[name] = {"producer": producer.tekton_name, "output": source.output}
         else:
-            raise NotSupportedError(f"not supported yet: input artifact {name!r} from {kind} in task {node.kfp_name!r}")
+            raise NotSupportedError(f"not supported yet: input artifact {name!r} from {source!r} in task {node.kfp_name!r}")
     return spec
+
+
+def _typed_constant(node: TaskNode, name: str, value: Any) -> Any:
+    """Constants in canonical form for the input's type (kfp writes integers as 10.0)."""
+    definition = node.component.input_definitions.parameters.get(name)
+    if definition is None or isinstance(value, str) and "{{$" in value:
+        return value  # a placeholder string the launcher resolves
+    return coerce(f"{name}' of task '{node.kfp_name}", value, type_name(definition.parameter_type))
+
+
+def _producer(ctx: Lowering, node: TaskNode, source: TaskOutput | TaskArtifact) -> TaskNode:
+    if source.producer not in ctx.nodes:
+        raise TekflowError(f"task {node.kfp_name!r} takes {source.output!r} from unknown task {'/'.join(source.producer)!r}")
+    return ctx.node(source.producer)
 
 
 def _retry(node: TaskNode) -> dict[str, Any]:
