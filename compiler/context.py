@@ -48,7 +48,16 @@ class TaskArtifact:
     output: str
 
 
-Source = Union[PipelineParam, Constant, Absent, TaskOutput, TaskArtifact]
+@dataclass(frozen=True)
+class Imported:
+    """An artifact from dsl.importer: no pod, just a URI (constant or a parameter's value)."""
+
+    uri: "Source"
+    schema: tuple[tuple[str, str], ...]  # artifactType schema (schemaTitle, schemaVersion)
+    metadata_json: str  # the importer's metadata, JSON (kept hashable)
+
+
+Source = Union[PipelineParam, Constant, Absent, TaskOutput, TaskArtifact, Imported]
 
 
 @dataclass

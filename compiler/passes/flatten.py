@@ -8,13 +8,17 @@ or an output of another container task.
 
 from __future__ import annotations
 
+import json
 from typing import Optional
+
+from google.protobuf import json_format
 
 from kfp.pipeline_spec import pipeline_spec_pb2 as pb
 
 from tekflow.errors import NotSupportedError, TekflowError
 
-from ..context import Absent, Constant, Lowering, PipelineParam, Source, TaskArtifact, TaskNode, TaskOutput, struct_to_python
+from ..context import (Absent, Constant, Imported, Lowering, PipelineParam, Source, TaskArtifact, TaskNode, TaskOutput,
+                       struct_to_python)
 
 Key = tuple[str, ...]
 
@@ -41,6 +45,7 @@ class _Walker:
         self.nodes: list[TaskNode] = []
         self.dag_outputs: dict[Key, dict[str, Source]] = {}  # DAG task key -> its outputs' sources
         self.children: dict[Key, list[Key]] = {}  # DAG task key -> keys of tasks directly inside
+        self.importers: dict[Key, Imported] = {}  # importer tasks: no pod, resolved into consumers
 
     def walk(self, component: pb.ComponentSpec, prefix: Key, scope: dict[str, Source],
              artifact_scope: dict[str, Source], inherited: frozenset[Key]) -> None:
@@ -68,6 +73,9 @@ class _Walker:
             if executor is None:
                 raise TekflowError(f"{where}: component {task.component_ref.name!r} has no executor in the IR")
             kind = executor.WhichOneof("spec")
+            if kind == "importer":
+                self.importers[key] = self._importer(executor.importer, params, where)
+                continue
             if kind != "container":
                 raise NotSupportedError(f"not supported yet: {kind} executors ({child.executor_label}) at {where}")
             self.nodes.append(TaskNode(key=key, spec=task, component=child, executor=executor,
@@ -111,6 +119,21 @@ class _Walker:
         return sources
 
     @staticmethod
+    def _importer(spec: pb.PipelineDeploymentConfig.ImporterSpec, params: dict[str, Source], where: str) -> Imported:
+        kind = spec.artifact_uri.WhichOneof("value")
+        if kind == "constant":
+            uri: Source = Constant(struct_to_python(spec.artifact_uri.constant))
+        elif kind == "runtime_parameter":
+            uri = params.get(spec.artifact_uri.runtime_parameter, Absent())
+        else:
+            raise NotSupportedError(f"not supported yet: importer URI from {kind} at {where}")
+        if isinstance(uri, Absent):
+            raise TekflowError(f"{where}: the importer has no artifact URI")
+        schema = tuple(sorted(json_format.MessageToDict(spec.type_schema).items()))
+        metadata = json.dumps(struct_to_python(spec.metadata) if spec.HasField("metadata") else {}, sort_keys=True)
+        return Imported(uri=uri, schema=schema, metadata_json=metadata)
+
+    @staticmethod
     def _defaults(child: pb.ComponentSpec, params: dict[str, Source]) -> None:
         """A nested pipeline's own defaults fill inputs its caller left out."""
         for name, definition in child.input_definitions.parameters.items():
@@ -136,6 +159,9 @@ class _Walker:
     def resolve(self, source: Source, node: Optional[TaskNode]) -> Source:
         """Follow outputs of DAG tasks down to the container task that produces them."""
         seen = set()
+        if isinstance(source, TaskArtifact) and source.producer in self.importers:
+            imported = self.importers[source.producer]
+            return Imported(self.resolve(imported.uri, node), imported.schema, imported.metadata_json)
         while isinstance(source, (TaskOutput, TaskArtifact)) and source.producer in self.dag_outputs:
             if source in seen:
                 raise TekflowError(f"output {source.output!r} of {'/'.join(source.producer)!r} refers to itself")
@@ -144,10 +170,15 @@ class _Walker:
             if source.output not in outputs:
                 raise TekflowError(f"{'/'.join(source.producer)!r} has no output {source.output!r}")
             source = outputs[source.output]
+        if isinstance(source, TaskArtifact) and source.producer in self.importers:
+            return self.resolve(source, node)
         return source
 
     def leaves(self, key: Key) -> list[Key]:
         """The container tasks a dependency on ``key`` stands for (all of a DAG's tasks)."""
+        if key in self.importers:  # an importer runs nothing; wait for whoever makes its URI
+            uri = self.resolve(self.importers[key].uri, None)
+            return self.leaves(uri.producer) if isinstance(uri, TaskOutput) else []
         if key not in self.children:
             return [key]
         return [leaf for child in self.children[key] for leaf in self.leaves(child)]

@@ -7,6 +7,7 @@ own image through the argv prelude.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from google.protobuf import json_format
@@ -16,7 +17,7 @@ from tekflow.runtime.prelude import main_step_command
 from tekflow.runtime.spec import encode_spec
 
 from .. import k8s, tekton
-from ..context import (ARTIFACTS_WORKSPACE, IO_WORKSPACE, Absent, Constant, Lowering, PipelineParam, TaskArtifact,
+from ..context import (ARTIFACTS_WORKSPACE, IO_WORKSPACE, Absent, Constant, Imported, Lowering, PipelineParam, TaskArtifact,
                        TaskNode, TaskOutput)
 from ..names import param_name
 from ..parameters import coerce, type_name
@@ -34,7 +35,7 @@ def run(ctx: Lowering) -> None:
 
 def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
     params, spec_parameters = _input_parameters(ctx, node)
-    spec_artifacts = _input_artifacts(ctx, node)
+    spec_artifacts = _input_artifacts(ctx, node, params)
     launch_spec = {
         "version": 1,
         "pipeline": ctx.ir.name,
@@ -117,12 +118,29 @@ def _input_parameters(ctx: Lowering, node: TaskNode) -> tuple[list[tekton.Param]
     return params, spec
 
 
-def _input_artifacts(ctx: Lowering, node: TaskNode) -> dict[str, Any]:
+def _input_artifacts(ctx: Lowering, node: TaskNode, params: list[tekton.Param]) -> dict[str, Any]:
     spec: dict[str, Any] = {}
     for name, source in sorted(node.artifact_sources.items()):
         if isinstance(source, TaskArtifact):
             producer = _producer(ctx, node, source)
             spec[name] = {"producer": producer.tekton_name, "output": source.output}
+        elif isinstance(source, Imported):
+            entry: dict[str, Any] = {"type": dict(source.schema), "metadata": json.loads(source.metadata_json)}
+            if isinstance(source.uri, Constant):
+                entry["uri"] = source.uri.value
+            else:  # the URI is a parameter's value: it reaches the launcher like any input parameter
+                uri_param = param_name(f"{name}-uri")
+                entry["uri_param"] = uri_param
+                if isinstance(source.uri, PipelineParam):
+                    params.append(tekton.Param(name=uri_param, value=f"$(params.{param_name(source.uri.name)})"))
+                elif isinstance(source.uri, TaskOutput):
+                    producer = _producer(ctx, node, source.uri)
+                    result = producer.result_names[source.uri.output]
+                    params.append(tekton.Param(name=uri_param, value=f"$(tasks.{producer.tekton_name}.results.{result})"))
+                    entry.update(producer=producer.tekton_name, output=source.uri.output)
+                else:
+                    raise NotSupportedError(f"not supported yet: importer URI from {source.uri!r} in task {node.kfp_name!r}")
+            spec[name] = entry
         else:
             raise NotSupportedError(f"not supported yet: input artifact {name!r} from {source!r} in task {node.kfp_name!r}")
     return spec
