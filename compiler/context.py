@@ -9,6 +9,7 @@ from google.protobuf import json_format
 from kfp.pipeline_spec import pipeline_spec_pb2 as pb
 
 from . import tekton
+from .conditions import Comparison
 from .ir import PipelineIR
 from .names import UniqueNames
 from .options import CompileOptions
@@ -60,6 +61,22 @@ class Imported:
 Source = Union[PipelineParam, Constant, Absent, TaskOutput, TaskArtifact, Imported]
 
 
+@dataclass(frozen=True)
+class Guard:
+    """One comparison of a dsl.If/Elif/Else that must hold for a task to run."""
+
+    comparison: "Comparison"
+    # the comparison's input names -> (where the value comes from, its KFP parameter type)
+    inputs: tuple[tuple[str, "Source", str], ...]
+    group: str  # the condition group's name, for messages
+
+    def source(self, name: str) -> tuple["Source", str]:
+        for n, source, kfp_type in self.inputs:
+            if n == name:
+                return source, kfp_type
+        raise KeyError(name)
+
+
 @dataclass
 class TaskNode:
     """One KFP container task that becomes one Tekton PipelineTask."""
@@ -71,6 +88,7 @@ class TaskNode:
     param_sources: dict[str, Source] = field(default_factory=dict)
     artifact_sources: dict[str, Source] = field(default_factory=dict)
     upstream: frozenset[Key] = frozenset()  # container tasks this one runs after
+    guards: tuple[Guard, ...] = ()  # enclosing conditions, outermost first
     tekton_name: str = ""
     pipeline_task: Optional[tekton.PipelineTask] = None
     # KFP output parameter name -> Tekton result name

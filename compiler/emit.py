@@ -14,7 +14,14 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[mi
     pass
 
 
+# Go's YAML 1.1 reader (sigs.k8s.io/yaml, what kubectl and Tekton use) also reads these as
+# booleans, while PyYAML would leave y/n unquoted: quote them so a param named `n` stays a string.
+_GO_YAML_BOOLS = frozenset("y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF".split())
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if value in _GO_YAML_BOOLS:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
     style = "|" if "\n" in value and not any(c in value for c in "\r\t") and value == value.rstrip(" ") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 

@@ -17,7 +17,9 @@ from kfp.pipeline_spec import pipeline_spec_pb2 as pb
 
 from tekflow.errors import NotSupportedError, TekflowError
 
-from ..context import (Absent, Constant, Imported, Lowering, PipelineParam, Source, TaskArtifact, TaskNode, TaskOutput,
+from .. import conditions
+from ..parameters import type_name
+from ..context import (Absent, Constant, Guard, Imported, Lowering, PipelineParam, Source, TaskArtifact, TaskNode, TaskOutput,
                        struct_to_python)
 
 Key = tuple[str, ...]
@@ -26,8 +28,12 @@ Key = tuple[str, ...]
 def run(ctx: Lowering) -> None:
     walker = _Walker(ctx)
     root_scope: dict[str, Source] = {name: PipelineParam(name) for name in ctx.spec.root.input_definitions.parameters}
-    walker.walk(ctx.spec.root, (), root_scope, {}, frozenset())
+    walker.walk(ctx.spec.root, (), root_scope, {}, frozenset(), ())
     for node in walker.nodes:
+        node.guards = tuple(
+            Guard(g.comparison, tuple((n, walker.resolve(s, node), t) for n, s, t in g.inputs), g.group)
+            for g in node.guards
+        )
         node.param_sources = {n: walker.resolve(s, node) for n, s in node.param_sources.items()}
         node.artifact_sources = {n: walker.resolve(s, node) for n, s in node.artifact_sources.items()}
         node.upstream = frozenset(k for dep in node.upstream for k in walker.leaves(dep))
@@ -48,7 +54,7 @@ class _Walker:
         self.importers: dict[Key, Imported] = {}  # importer tasks: no pod, resolved into consumers
 
     def walk(self, component: pb.ComponentSpec, prefix: Key, scope: dict[str, Source],
-             artifact_scope: dict[str, Source], inherited: frozenset[Key]) -> None:
+             artifact_scope: dict[str, Source], inherited: frozenset[Key], guards: tuple[Guard, ...]) -> None:
         dag = component.dag
         self.children[prefix] = [prefix + (name,) for name in sorted(dag.tasks)]
         for name in sorted(dag.tasks):
@@ -59,15 +65,16 @@ class _Walker:
             params = self._param_inputs(task, prefix, scope, child, where)
             artifacts = self._artifact_inputs(task, prefix, artifact_scope, where)
             upstream = inherited | {prefix + (d,) for d in task.dependent_tasks}
+            task_guards = guards
             if task.HasField("trigger_policy") and task.trigger_policy.condition:
-                raise NotSupportedError(f"not supported yet: conditions (dsl.If/dsl.Condition) at {where}")
+                task_guards = guards + self._guards(task, child, params, where)
             if task.WhichOneof("iterator"):
                 raise NotSupportedError(f"not supported yet: loops (dsl.ParallelFor) at {where}")
             if any(p.WhichOneof("kind") == "task_final_status" for p in task.inputs.parameters.values()):
                 raise NotSupportedError(f"not supported yet: exit handlers (dsl.ExitHandler) at {where}")
             if child.WhichOneof("implementation") == "dag":
                 self._defaults(child, params)
-                self.walk(child, key, params, artifacts, frozenset(upstream))
+                self.walk(child, key, params, artifacts, frozenset(upstream), task_guards)
                 continue
             executor = self.ctx.executor(child.executor_label)
             if executor is None:
@@ -79,7 +86,8 @@ class _Walker:
             if kind != "container":
                 raise NotSupportedError(f"not supported yet: {kind} executors ({child.executor_label}) at {where}")
             self.nodes.append(TaskNode(key=key, spec=task, component=child, executor=executor,
-                                       param_sources=params, artifact_sources=artifacts, upstream=upstream))
+                                       param_sources=params, artifact_sources=artifacts, upstream=upstream,
+                                       guards=task_guards))
         self.dag_outputs.setdefault(prefix, self._outputs_of(component, prefix))
 
     def _param_inputs(self, task: pb.PipelineTaskSpec, prefix: Key, scope: dict[str, Source],
@@ -117,6 +125,21 @@ class _Walker:
             else:
                 raise NotSupportedError(f"not supported yet: input artifact {name!r} from {kind} at {where}")
         return sources
+
+    @staticmethod
+    def _guards(task: pb.PipelineTaskSpec, child: pb.ComponentSpec, params: dict[str, Source],
+                where: str) -> tuple[Guard, ...]:
+        """The condition of a dsl.If/Elif/Else group, its inputs resolved in the caller's scope."""
+        out = []
+        for comparison in conditions.parse(task.trigger_policy.condition):
+            inputs = []
+            for ref in comparison.refs():
+                definition = child.input_definitions.parameters.get(ref.name)
+                if definition is None or ref.name not in params:
+                    raise TekflowError(f"{where}: the condition uses {ref.name!r}, which is not an input of the group")
+                inputs.append((ref.name, params[ref.name], type_name(definition.parameter_type)))
+            out.append(Guard(comparison, tuple(inputs), task.task_info.name or where))
+        return tuple(out)
 
     @staticmethod
     def _importer(spec: pb.PipelineDeploymentConfig.ImporterSpec, params: dict[str, Source], where: str) -> Imported:
