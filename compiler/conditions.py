@@ -151,3 +151,35 @@ class _Parser:
     def expect(self, op: str) -> None:
         if self.take() != ("op", op):
             self.fail()
+
+
+def evaluate(comparisons: list[Comparison], values: dict[str, Any]) -> bool:
+    """Whether all comparisons hold for these input values (typed Python values)."""
+    return all(_holds(c, values) for c in comparisons)
+
+
+def _holds(comparison: Comparison, values: dict[str, Any]) -> bool:
+    left, right = _value(comparison.left, values), _value(comparison.right, values)
+    try:
+        result = {
+            "==": lambda: left == right,
+            "!=": lambda: left != right,
+            "<": lambda: left < right,
+            "<=": lambda: left <= right,
+            ">": lambda: left > right,
+            ">=": lambda: left >= right,
+        }[comparison.operator]()
+    except TypeError:
+        raise ValueError(f"cannot compare {left!r} {comparison.operator} {right!r}") from None
+    return not result if comparison.negate else result
+
+
+def _value(operand: Operand, values: dict[str, Any]) -> Any:
+    if isinstance(operand, Literal):
+        return operand.value
+    value = values[operand.name]
+    if operand.cast == "int":
+        return int(float(value)) if isinstance(value, str) else int(value)
+    if operand.cast == "double":
+        return float(value)
+    return value

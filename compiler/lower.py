@@ -9,7 +9,7 @@ from .context import Lowering
 from .ir import PipelineIR
 from .names import dns_label
 from .options import CompileOptions
-from .passes import dependencies, flatten, naming, outputs, pipeline_params, resources, storage, tasks
+from .passes import dependencies, flatten, guards, naming, outputs, pipeline_params, resources, storage, tasks
 
 PASSES = (
     storage.run,  # artifact store and the scratch workspace
@@ -17,6 +17,7 @@ PASSES = (
     naming.run,  # DNS-1123 task names, result names
     pipeline_params.run,  # pipeline params and the run's values
     tasks.run,  # one PipelineTask per KFP task: params, launch spec, steps
+    guards.run,  # conditions -> when expressions
     dependencies.run,  # runAfter, cycle check
     resources.run,  # main-step computeResources
     outputs.run,  # pipeline results

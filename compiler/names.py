@@ -36,10 +36,11 @@ class UniqueNames:
         self._by_source: dict[str, str] = {}
         self._taken: set[str] = set(reserved)
 
-    def get(self, source: str) -> str:
+    def get(self, source: str, preferred: str | None = None) -> str:
+        """The label for `source`: `preferred` (or `source`) made a DNS label, hashed when taken."""
         if source in self._by_source:
             return self._by_source[source]
-        label = dns_label(source)
+        label = dns_label(preferred or source)
         if label in self._taken:
             suffix = "-" + short_hash(source)
             label = label[: DNS_LABEL_MAX - len(suffix)].rstrip("-") + suffix

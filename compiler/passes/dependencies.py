@@ -17,7 +17,8 @@ def run(ctx: Lowering) -> None:
     graph: dict[str, set[str]] = {}
     for node in ctx.nodes.values():
         task = node.pipeline_task
-        implied = {m.group(1) for p in task.params for m in _RESULT_REF.finditer(_text(p.value))}
+        texts = [_text(p.value) for p in task.params] + [w.input or "" for w in task.when]
+        implied = {m.group(1) for text in texts for m in _RESULT_REF.finditer(text)}
         upstream = set()
         for dep in node.upstream:
             if dep not in ctx.nodes:

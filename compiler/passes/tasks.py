@@ -34,9 +34,6 @@ def run(ctx: Lowering) -> None:
 
 
 def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
-    if node.guards:
-        raise NotSupportedError(f"not supported yet: dsl.If/Elif/Else (condition {node.guards[0].group!r}) "
-                                f"in task {node.kfp_name!r}")
     params, spec_parameters = _input_parameters(ctx, node)
     spec_artifacts = _input_artifacts(ctx, node, params)
     launch_spec = {

@@ -1,0 +1,128 @@
+"""dsl.If / Elif / Else -> Tekton `when` expressions (compile level; runs are in the run corpus)."""
+
+
+import pytest
+
+from tekflow import dsl
+from tekflow.compiler import Compiler, conditions
+from tekflow.compiler.conditions import Comparison, InputRef, Literal
+from tekflow.errors import NotSupportedError
+from tekton_validation import assert_valid
+
+
+@dsl.component(base_image="python:3.11")
+def flip(seed: int) -> str:
+    return "heads" if seed % 2 else "tails"
+
+
+@dsl.component(base_image="python:3.11")
+def say(msg: str) -> str:
+    return msg
+
+
+@dsl.component(base_image="python:3.11")
+def ratio() -> float:
+    return 0.5
+
+
+@dsl.pipeline(name="branches")
+def branches(seed: int = 1, mode: str = "a", flag: bool = True):
+    f = flip(seed=seed)
+    with dsl.If(f.output == "heads"):
+        heads = say(msg="H").set_display_name("heads")
+        with dsl.If(mode == "a"):
+            say(msg="HA").set_display_name("heads-and-a")
+    with dsl.Elif(f.output == "tails"):
+        say(msg="T").set_display_name("tails")
+    with dsl.Else():
+        say(msg="?").set_display_name("neither")
+    with dsl.If(flag == True):  # noqa: E712 - kfp builds the condition from ==
+        say(msg="flag").set_display_name("flag")
+    with dsl.If(seed != 3):
+        say(msg="not three").set_display_name("not-three")
+    say(msg="after").set_display_name("after").after(heads)
+
+
+def _tasks(tmp_path, func):
+    run = Compiler().compile_to_pipelinerun(func)
+    return {t.display_name: t for t in run.spec.pipeline_spec.tasks}
+
+
+def _when(task):
+    return [(w.input, w.operator, w.values) for w in task.when]
+
+
+def test_if_elif_else_become_in_notin_on_the_result(tmp_path):
+    tasks = _tasks(tmp_path, branches)
+    result = "$(tasks.flip.results.Output)"
+    assert _when(tasks["heads"]) == [(result, "in", ["heads"])]
+    assert _when(tasks["tails"]) == [(result, "notin", ["heads"]), (result, "in", ["tails"])]
+    assert _when(tasks["neither"]) == [(result, "notin", ["heads"]), (result, "notin", ["tails"])]
+
+
+def test_nested_condition_carries_both_guards_outermost_first(tmp_path):
+    tasks = _tasks(tmp_path, branches)
+    assert _when(tasks["heads-and-a"]) == [("$(tasks.flip.results.Output)", "in", ["heads"]),
+                                            ("$(params.mode)", "in", ["a"])]
+
+
+def test_pipeline_params_compare_in_their_tekton_text(tmp_path):
+    tasks = _tasks(tmp_path, branches)
+    assert _when(tasks["flag"]) == [("$(params.flag)", "in", ["true"])]
+    assert _when(tasks["not-three"]) == [("$(params.seed)", "notin", ["3"])]
+
+
+def test_task_after_a_guarded_task_runs_after_it_without_a_guard(tmp_path):
+    tasks = _tasks(tmp_path, branches)
+    assert tasks["after"].when == []
+    assert tasks["heads"].name in tasks["after"].run_after
+
+
+def test_compiled_conditions_pass_tektons_validation(tmp_path):
+    out = tmp_path / "branches.yaml"
+    Compiler().compile(branches, str(out))
+    assert_valid(out.read_text())
+
+
+def test_ordered_comparison_is_reported_not_guessed():
+    @dsl.pipeline(name="ordered")
+    def ordered(n: int = 1):
+        with dsl.If(n > 2):
+            say(msg="big")
+
+    with pytest.raises(NotSupportedError, match=r"not supported yet: ordered comparisons.*task 'condition-1/say'"):
+        Compiler().compile_to_pipelinerun(ordered)
+
+
+def test_double_comparison_is_reported():
+    @dsl.pipeline(name="dbl")
+    def dbl():
+        r = ratio()
+        with dsl.If(r.output == 0.5):
+            say(msg="half")
+
+    with pytest.raises(NotSupportedError, match="comparisons of NUMBER_DOUBLE values"):
+        Compiler().compile_to_pipelinerun(dbl)
+
+
+@pytest.mark.parametrize("expression, values, expected", [
+    ("inputs.parameter_values['x'] == 'heads'", {"x": "heads"}, True),
+    ("!(inputs.parameter_values['x'] == 'heads') && inputs.parameter_values['x'] == 'tails'", {"x": "tails"}, True),
+    ("!(inputs.parameter_values['x'] == 'heads') && inputs.parameter_values['x'] == 'tails'", {"x": "heads"}, False),
+    ("int(inputs.parameter_values['n']) > 2", {"n": 3}, True),
+    ("int(inputs.parameter_values['n']) <= 2", {"n": 3}, False),
+    ("double(inputs.parameter_values['r']) >= 0.5", {"r": 0.5}, True),
+    ("inputs.parameter_values['b'] == true", {"b": True}, True),
+])
+def test_condition_expressions_parse_and_evaluate(expression, values, expected):
+    assert conditions.evaluate(conditions.parse(expression), values) is expected
+
+
+def test_parse_builds_comparisons():
+    (atom,) = conditions.parse("!(int(inputs.parameter_values['n']) < 3)")
+    assert atom == Comparison(InputRef("n", "int"), "<", Literal(3), negate=True)
+
+
+def test_unreadable_condition_is_not_supported():
+    with pytest.raises(NotSupportedError, match="not supported yet: condition"):
+        conditions.parse("inputs.parameter_values['x'] || true")
