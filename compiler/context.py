@@ -50,6 +50,14 @@ class TaskArtifact:
 
 
 @dataclass(frozen=True)
+class FinalStatus:
+    """PipelineTaskFinalStatus of a task or group: the container tasks it stands for."""
+
+    group: Key
+    tasks: tuple[Key, ...] = ()
+
+
+@dataclass(frozen=True)
 class Imported:
     """An artifact from dsl.importer: no pod, just a URI (constant or a parameter's value)."""
 
@@ -58,7 +66,7 @@ class Imported:
     metadata_json: str  # the importer's metadata, JSON (kept hashable)
 
 
-Source = Union[PipelineParam, Constant, Absent, TaskOutput, TaskArtifact, Imported]
+Source = Union[PipelineParam, Constant, Absent, TaskOutput, TaskArtifact, Imported, FinalStatus]
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,8 @@ class TaskNode:
     artifact_sources: dict[str, Source] = field(default_factory=dict)
     upstream: frozenset[Key] = frozenset()  # container tasks this one runs after
     guards: tuple[Guard, ...] = ()  # enclosing conditions, outermost first
+    # runs whatever happened upstream (exit handler, ignore_upstream_failure): a Tekton finally task
+    is_finally: bool = False
     tekton_name: str = ""
     pipeline_task: Optional[tekton.PipelineTask] = None
     # KFP output parameter name -> Tekton result name

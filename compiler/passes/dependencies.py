@@ -6,7 +6,7 @@ import re
 
 from graphlib import CycleError, TopologicalSorter
 
-from tekflow.errors import TekflowError
+from tekflow.errors import NotSupportedError, TekflowError
 
 from ..context import Lowering, TaskArtifact
 
@@ -26,7 +26,13 @@ def run(ctx: Lowering) -> None:
             upstream.add(ctx.node(dep).tekton_name)
         # Artifacts are read from the store, not passed as results: order by runAfter.
         upstream |= {ctx.node(s.producer).tekton_name for s in node.artifact_sources.values() if isinstance(s, TaskArtifact)}
-        task.run_after = sorted(upstream - implied)
+        finally_names = {n.tekton_name for n in ctx.nodes.values() if n.is_finally}
+        if upstream & finally_names or implied & finally_names:
+            waits_for = sorted((upstream | implied) & finally_names)
+            raise NotSupportedError(f"not supported yet: task {node.kfp_name!r} runs after {', '.join(waits_for)}, "
+                                    "an exit task (or .ignore_upstream_failure() task); Tekton runs those last")
+        # finally tasks run after all others; Tekton forbids runAfter on them
+        task.run_after = [] if node.is_finally else sorted(upstream - implied)
         graph[task.name] = upstream | implied
     try:
         TopologicalSorter(graph).prepare()

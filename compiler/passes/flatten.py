@@ -19,7 +19,7 @@ from tekflow.errors import NotSupportedError, TekflowError
 
 from .. import conditions
 from ..parameters import type_name
-from ..context import (Absent, Constant, Guard, Imported, Lowering, PipelineParam, Source, TaskArtifact, TaskNode, TaskOutput,
+from ..context import (Absent, Constant, FinalStatus, Guard, Imported, Lowering, PipelineParam, Source, TaskArtifact, TaskNode, TaskOutput,
                        struct_to_python)
 
 Key = tuple[str, ...]
@@ -70,9 +70,10 @@ class _Walker:
                 task_guards = guards + self._guards(task, child, params, where)
             if task.WhichOneof("iterator"):
                 raise NotSupportedError(f"not supported yet: loops (dsl.ParallelFor) at {where}")
-            if any(p.WhichOneof("kind") == "task_final_status" for p in task.inputs.parameters.values()):
-                raise NotSupportedError(f"not supported yet: exit handlers (dsl.ExitHandler) at {where}")
+            runs_always = task.trigger_policy.strategy == pb.PipelineTaskSpec.TriggerPolicy.ALL_UPSTREAM_TASKS_COMPLETED
             if child.WhichOneof("implementation") == "dag":
+                if runs_always:
+                    raise NotSupportedError(f"not supported yet: ignore_upstream_failure on a pipeline used as a component at {where}")
                 self._defaults(child, params)
                 self.walk(child, key, params, artifacts, frozenset(upstream), task_guards)
                 continue
@@ -87,7 +88,7 @@ class _Walker:
                 raise NotSupportedError(f"not supported yet: {kind} executors ({child.executor_label}) at {where}")
             self.nodes.append(TaskNode(key=key, spec=task, component=child, executor=executor,
                                        param_sources=params, artifact_sources=artifacts, upstream=upstream,
-                                       guards=task_guards))
+                                       guards=task_guards, is_finally=runs_always))
         self.dag_outputs.setdefault(prefix, self._outputs_of(component, prefix))
 
     def _param_inputs(self, task: pb.PipelineTaskSpec, prefix: Key, scope: dict[str, Source],
@@ -105,6 +106,8 @@ class _Walker:
                 sources[name] = TaskOutput(prefix + (out.producer_task,), out.output_parameter_key)
             elif kind == "runtime_value":
                 sources[name] = Constant(struct_to_python(spec.runtime_value.constant))
+            elif kind == "task_final_status":
+                sources[name] = FinalStatus(prefix + (spec.task_final_status.producer_task,))
             else:
                 raise NotSupportedError(f"not supported yet: input parameter {name!r} from {kind} at {where}")
         return sources
@@ -182,6 +185,8 @@ class _Walker:
     def resolve(self, source: Source, node: Optional[TaskNode]) -> Source:
         """Follow outputs of DAG tasks down to the container task that produces them."""
         seen = set()
+        if isinstance(source, FinalStatus):
+            return FinalStatus(source.group, tuple(self.leaves(source.group)))
         if isinstance(source, TaskArtifact) and source.producer in self.importers:
             imported = self.importers[source.producer]
             return Imported(self.resolve(imported.uri, node), imported.schema, imported.metadata_json)

@@ -17,7 +17,7 @@ from tekflow.runtime.prelude import main_step_command
 from tekflow.runtime.spec import encode_spec
 
 from .. import k8s, tekton
-from ..context import (ARTIFACTS_WORKSPACE, IO_WORKSPACE, Absent, Constant, Imported, Lowering, PipelineParam, TaskArtifact,
+from ..context import (ARTIFACTS_WORKSPACE, IO_WORKSPACE, Absent, Constant, FinalStatus, Imported, Lowering, PipelineParam, TaskArtifact,
                        TaskNode, TaskOutput)
 from ..names import param_name
 from ..parameters import coerce, type_name
@@ -30,7 +30,7 @@ LAUNCHER = ["python3", "-m", "tekflow.runtime"]
 def run(ctx: Lowering) -> None:
     for node in ctx.nodes.values():
         node.pipeline_task = lower_task(ctx, node)
-        ctx.pipeline.tasks.append(node.pipeline_task)
+        (ctx.pipeline.finally_ if node.is_finally else ctx.pipeline.tasks).append(node.pipeline_task)
 
 
 def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
@@ -104,6 +104,11 @@ def _input_parameters(ctx: Lowering, node: TaskNode) -> tuple[list[tekton.Param]
         if isinstance(source, PipelineParam):
             params.append(tekton.Param(name=pname, value=f"$(params.{param_name(source.name)})"))
             spec[name] = {"param": pname}
+        elif isinstance(source, TaskOutput) and node.is_finally:
+            # The producer may have failed: a result reference would skip this task in Tekton,
+            # so the launcher reads the producer's manifest and falls back to the default.
+            producer = _producer(ctx, node, source)
+            spec[name] = {"producer": producer.tekton_name, "output": source.output, "optional": True}
         elif isinstance(source, TaskOutput):
             producer = _producer(ctx, node, source)
             result = producer.result_names[source.output]
@@ -111,11 +116,27 @@ def _input_parameters(ctx: Lowering, node: TaskNode) -> tuple[list[tekton.Param]
             spec[name] = {"param": pname, "producer": producer.tekton_name, "output": source.output}
         elif isinstance(source, Constant):
             spec[name] = {"constant": _typed_constant(node, name, source.value)}
+        elif isinstance(source, FinalStatus):
+            spec[name] = {"final_status": _final_status(ctx, node, name, source, params)}
         elif isinstance(source, Absent):
             continue
         else:
             raise NotSupportedError(f"not supported yet: input parameter {name!r} from {source!r} in task {node.kfp_name!r}")
     return params, spec
+
+
+def _final_status(ctx: Lowering, node: TaskNode, name: str, source: FinalStatus,
+                  params: list[tekton.Param]) -> dict[str, Any]:
+    """PipelineTaskFinalStatus: the Tekton status of every task of the group, as params."""
+    if not node.is_finally:
+        raise TekflowError(f"task {node.kfp_name!r}: input {name!r} is a PipelineTaskFinalStatus, "
+                           "which only an exit task (dsl.ExitHandler) or .ignore_upstream_failure() task can take")
+    tasks = {}
+    for i, key in enumerate(sorted(ctx.node(k).tekton_name for k in source.tasks)):
+        pname = param_name(f"{name}-task-{i}")
+        params.append(tekton.Param(name=pname, value=f"$(tasks.{key}.status)"))
+        tasks[key] = pname
+    return {"group": "/".join(source.group), "tasks": tasks}
 
 
 def _input_artifacts(ctx: Lowering, node: TaskNode, params: list[tekton.Param]) -> dict[str, Any]:
