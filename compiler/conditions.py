@@ -183,3 +183,22 @@ def _value(operand: Operand, values: dict[str, Any]) -> Any:
     if operand.cast == "double":
         return float(value)
     return value
+
+
+def to_data(comparison: Comparison) -> dict[str, Any]:
+    """A comparison as JSON-able data, for the launcher to evaluate (see from_data)."""
+
+    def operand(o: Operand) -> dict[str, Any]:
+        return {"input": o.name, "cast": o.cast} if isinstance(o, InputRef) else {"literal": o.value}
+
+    return {"left": operand(comparison.left), "operator": comparison.operator, "right": operand(comparison.right),
+            "negate": comparison.negate}
+
+
+def from_data(data: dict[str, Any]) -> Comparison:
+    def operand(o: dict[str, Any]) -> Operand:
+        return InputRef(o["input"], o.get("cast", "")) if "input" in o else Literal(o["literal"])
+
+    if data.get("operator") not in OPERATORS:
+        raise ValueError(f"unknown operator in condition {data!r}")
+    return Comparison(operand(data["left"]), data["operator"], operand(data["right"]), bool(data.get("negate")))

@@ -41,12 +41,32 @@ class Absent:
 class TaskOutput:
     producer: Key
     output: str
+    # dsl.Collected: the loops (outermost first) whose iterations' values are gathered in a list
+    collected: tuple[Key, ...] = ()
 
 
 @dataclass(frozen=True)
 class TaskArtifact:
     producer: Key
     output: str
+    collected: tuple[Key, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoopItem:
+    """The current item of a dsl.ParallelFor, or a field of it (`item.a.b` -> path ("a", "b"))."""
+
+    loop: Key
+    path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A dsl.ParallelFor group: what it iterates over and how many iterations may run at once."""
+
+    key: Key
+    items: "Source"  # Constant(list), PipelineParam, TaskOutput or LoopItem of an outer loop
+    parallelism: int = 0  # 0: no limit
 
 
 @dataclass(frozen=True)
@@ -66,7 +86,7 @@ class Imported:
     metadata_json: str  # the importer's metadata, JSON (kept hashable)
 
 
-Source = Union[PipelineParam, Constant, Absent, TaskOutput, TaskArtifact, Imported, FinalStatus]
+Source = Union[PipelineParam, Constant, Absent, TaskOutput, TaskArtifact, Imported, FinalStatus, LoopItem]
 
 
 @dataclass(frozen=True)
@@ -99,6 +119,9 @@ class TaskNode:
     guards: tuple[Guard, ...] = ()  # enclosing conditions, outermost first
     # runs whatever happened upstream (exit handler, ignore_upstream_failure): a Tekton finally task
     is_finally: bool = False
+    loops: tuple[Loop, ...] = ()  # enclosing dsl.ParallelFor groups, outermost first
+    when: list[tekton.WhenExpression] = field(default_factory=list)  # guards Tekton evaluates
+    launcher_guards: list[Guard] = field(default_factory=list)  # guards the launcher evaluates
     tekton_name: str = ""
     pipeline_task: Optional[tekton.PipelineTask] = None
     # KFP output parameter name -> Tekton result name
@@ -128,6 +151,9 @@ class Lowering:
     # pipeline output artifact name -> {"task": tekton task, "output": output name}
     artifact_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
     deployment: pb.PipelineDeploymentConfig = field(default_factory=pb.PipelineDeploymentConfig)
+    # loop keys of a nest -> its iteration space entry (launch spec "space") and the matrix value
+    spaces: dict[tuple[Key, ...], dict[str, Any]] = field(default_factory=dict)
+    batch_values: dict[tuple[Key, ...], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # IR keeps executors in a Struct; parse once into the typed message.

@@ -9,15 +9,16 @@ from .context import Lowering
 from .ir import PipelineIR
 from .names import dns_label
 from .options import CompileOptions
-from .passes import dependencies, flatten, guards, naming, outputs, pipeline_params, resources, storage, tasks
+from .passes import dependencies, flatten, guards, loops, naming, outputs, pipeline_params, resources, storage, tasks
 
 PASSES = (
     storage.run,  # artifact store and the scratch workspace
     flatten.run,  # KFP tasks that become PipelineTasks
     naming.run,  # DNS-1123 task names, result names
     pipeline_params.run,  # pipeline params and the run's values
+    loops.run,  # dsl.ParallelFor: iteration spaces, matrix values, iterations tasks
+    guards.run,  # conditions -> when expressions, or to the launcher
     tasks.run,  # one PipelineTask per KFP task: params, launch spec, steps
-    guards.run,  # conditions -> when expressions
     dependencies.run,  # runAfter, cycle check
     resources.run,  # main-step computeResources
     outputs.run,  # pipeline results

@@ -1,6 +1,8 @@
 """dsl.If / Elif / Else -> Tekton `when` expressions (compile level; runs are in the run corpus)."""
 
 
+import json
+
 import pytest
 
 from tekflow import dsl
@@ -84,25 +86,40 @@ def test_compiled_conditions_pass_tektons_validation(tmp_path):
     assert_valid(out.read_text())
 
 
-def test_ordered_comparison_is_reported_not_guessed():
+def _launch_spec(task):
+    args = task.task_spec.steps[0].args
+    return json.loads(args[args.index("--spec") + 1].replace("$\\u0028", "$("))
+
+
+def test_ordered_comparison_is_evaluated_by_the_tasks_launcher():
     @dsl.pipeline(name="ordered")
     def ordered(n: int = 1):
         with dsl.If(n > 2):
             say(msg="big")
 
-    with pytest.raises(NotSupportedError, match=r"not supported yet: ordered comparisons.*task 'condition-1/say'"):
-        Compiler().compile_to_pipelinerun(ordered)
+    (task,) = Compiler().compile_to_pipelinerun(ordered).spec.pipeline_spec.tasks
+    assert task.when == []
+    (guard,) = _launch_spec(task)["guards"]
+    assert guard["comparison"] == {"left": {"input": "pipelinechannel--n", "cast": "int"}, "operator": ">",
+                                   "right": {"literal": 2}, "negate": False}
+    assert guard["inputs"]["pipelinechannel--n"]["type"] == "NUMBER_INTEGER"
+    param = guard["inputs"]["pipelinechannel--n"]["param"]
+    assert any(p.name == param and p.value == "$(params.n)" for p in task.params)
 
 
-def test_double_comparison_is_reported():
+def test_double_comparison_is_evaluated_by_the_launcher_reading_the_producer():
     @dsl.pipeline(name="dbl")
     def dbl():
         r = ratio()
         with dsl.If(r.output == 0.5):
-            say(msg="half")
+            say(msg="half").set_display_name("half")
 
-    with pytest.raises(NotSupportedError, match="comparisons of NUMBER_DOUBLE values"):
-        Compiler().compile_to_pipelinerun(dbl)
+    tasks = {t.display_name: t for t in Compiler().compile_to_pipelinerun(dbl).spec.pipeline_spec.tasks}
+    half = tasks["half"]
+    assert half.when == []
+    (guard,) = _launch_spec(half)["guards"]
+    entry = guard["inputs"]["pipelinechannel--ratio-Output"]
+    assert (entry["producer"], entry["output"], entry["type"]) == (tasks["ratio"].name, "Output", "NUMBER_DOUBLE")
 
 
 @pytest.mark.parametrize("expression, values, expected", [

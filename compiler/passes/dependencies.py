@@ -17,7 +17,8 @@ def run(ctx: Lowering) -> None:
     graph: dict[str, set[str]] = {}
     for node in ctx.nodes.values():
         task = node.pipeline_task
-        texts = [_text(p.value) for p in task.params] + [w.input or "" for w in task.when]
+        matrix_params = task.matrix.params if task.matrix else []
+        texts = [_text(p.value) for p in [*task.params, *matrix_params]] + [w.input or "" for w in task.when]
         implied = {m.group(1) for text in texts for m in _RESULT_REF.finditer(text)}
         upstream = set()
         for dep in node.upstream:

@@ -8,7 +8,9 @@ or an output of another container task.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from typing import Optional
 
 from google.protobuf import json_format
@@ -19,7 +21,7 @@ from tekflow.errors import NotSupportedError, TekflowError
 
 from .. import conditions
 from ..parameters import type_name
-from ..context import (Absent, Constant, FinalStatus, Guard, Imported, Lowering, PipelineParam, Source, TaskArtifact, TaskNode, TaskOutput,
+from ..context import (Absent, Constant, FinalStatus, Guard, Loop, LoopItem, Imported, Lowering, PipelineParam, Source, TaskArtifact, TaskNode, TaskOutput,
                        struct_to_python)
 
 Key = tuple[str, ...]
@@ -28,8 +30,9 @@ Key = tuple[str, ...]
 def run(ctx: Lowering) -> None:
     walker = _Walker(ctx)
     root_scope: dict[str, Source] = {name: PipelineParam(name) for name in ctx.spec.root.input_definitions.parameters}
-    walker.walk(ctx.spec.root, (), root_scope, {}, frozenset(), ())
+    walker.walk(ctx.spec.root, (), root_scope, {}, frozenset(), (), ())
     for node in walker.nodes:
+        node.loops = tuple(Loop(loop.key, walker.resolve(loop.items, node), loop.parallelism) for loop in node.loops)
         node.guards = tuple(
             Guard(g.comparison, tuple((n, walker.resolve(s, node), t) for n, s, t in g.inputs), g.group)
             for g in node.guards
@@ -45,6 +48,27 @@ def run(ctx: Lowering) -> None:
         raise NotSupportedError(f"pipeline {ctx.ir.name!r} has no tasks")
 
 
+_SELECTOR = re.compile(r'parseJson\(string_value\)((?:\["[^"\]]*"\])+)$')
+
+
+def _select(source: Source, selector: str, name: str, where: str) -> Source:
+    """`item.a.b` of a loop item: kfp writes parseJson(string_value)["a"]["b"]."""
+    m = _SELECTOR.match(selector.replace(" ", ""))
+    if not m:
+        raise NotSupportedError(f"not supported yet: parameter selector {selector!r} for {name!r} at {where}")
+    path = tuple(re.findall(r'\["([^"\]]*)"\]', m.group(1)))
+    if isinstance(source, LoopItem):
+        return LoopItem(source.loop, source.path + path)
+    if isinstance(source, Constant):
+        value = source.value
+        for part in path:
+            if not isinstance(value, dict) or part not in value:
+                raise TekflowError(f"{where}: input {name!r} selects {part!r}, which {value!r} does not have")
+            value = value[part]
+        return Constant(value)
+    raise NotSupportedError(f"not supported yet: parameter selector {selector!r} on {source!r} at {where}")
+
+
 class _Walker:
     def __init__(self, ctx: Lowering) -> None:
         self.ctx = ctx
@@ -52,9 +76,11 @@ class _Walker:
         self.dag_outputs: dict[Key, dict[str, Source]] = {}  # DAG task key -> its outputs' sources
         self.children: dict[Key, list[Key]] = {}  # DAG task key -> keys of tasks directly inside
         self.importers: dict[Key, Imported] = {}  # importer tasks: no pod, resolved into consumers
+        self.loop_keys: set[Key] = set()  # dsl.ParallelFor groups: their DAG outputs are collected lists
 
     def walk(self, component: pb.ComponentSpec, prefix: Key, scope: dict[str, Source],
-             artifact_scope: dict[str, Source], inherited: frozenset[Key], guards: tuple[Guard, ...]) -> None:
+             artifact_scope: dict[str, Source], inherited: frozenset[Key], guards: tuple[Guard, ...],
+             loops: tuple[Loop, ...]) -> None:
         dag = component.dag
         self.children[prefix] = [prefix + (name,) for name in sorted(dag.tasks)]
         for name in sorted(dag.tasks):
@@ -68,14 +94,15 @@ class _Walker:
             task_guards = guards
             if task.HasField("trigger_policy") and task.trigger_policy.condition:
                 task_guards = guards + self._guards(task, child, params, where)
+            task_loops = loops
             if task.WhichOneof("iterator"):
-                raise NotSupportedError(f"not supported yet: loops (dsl.ParallelFor) at {where}")
+                task_loops = loops + (self._loop(task, key, params, where),)
             runs_always = task.trigger_policy.strategy == pb.PipelineTaskSpec.TriggerPolicy.ALL_UPSTREAM_TASKS_COMPLETED
             if child.WhichOneof("implementation") == "dag":
                 if runs_always:
                     raise NotSupportedError(f"not supported yet: ignore_upstream_failure on a pipeline used as a component at {where}")
                 self._defaults(child, params)
-                self.walk(child, key, params, artifacts, frozenset(upstream), task_guards)
+                self.walk(child, key, params, artifacts, frozenset(upstream), task_guards, task_loops)
                 continue
             executor = self.ctx.executor(child.executor_label)
             if executor is None:
@@ -88,7 +115,7 @@ class _Walker:
                 raise NotSupportedError(f"not supported yet: {kind} executors ({child.executor_label}) at {where}")
             self.nodes.append(TaskNode(key=key, spec=task, component=child, executor=executor,
                                        param_sources=params, artifact_sources=artifacts, upstream=upstream,
-                                       guards=task_guards, is_finally=runs_always))
+                                       guards=task_guards, is_finally=runs_always, loops=task_loops))
         self.dag_outputs.setdefault(prefix, self._outputs_of(component, prefix))
 
     def _param_inputs(self, task: pb.PipelineTaskSpec, prefix: Key, scope: dict[str, Source],
@@ -97,13 +124,15 @@ class _Walker:
         for name in sorted(task.inputs.parameters):
             spec = task.inputs.parameters[name]
             kind = spec.WhichOneof("kind")
-            if spec.parameter_expression_selector:
-                raise NotSupportedError(f"not supported yet: parameter selectors (loop item fields) for {name!r} at {where}")
             if kind == "component_input_parameter":
                 sources[name] = scope.get(spec.component_input_parameter, Absent())
+                if spec.parameter_expression_selector:
+                    sources[name] = _select(sources[name], spec.parameter_expression_selector, name, where)
             elif kind == "task_output_parameter":
                 out = spec.task_output_parameter
                 sources[name] = TaskOutput(prefix + (out.producer_task,), out.output_parameter_key)
+            elif spec.parameter_expression_selector:
+                raise NotSupportedError(f"not supported yet: parameter selector on {kind} for {name!r} at {where}")
             elif kind == "runtime_value":
                 sources[name] = Constant(struct_to_python(spec.runtime_value.constant))
             elif kind == "task_final_status":
@@ -128,6 +157,24 @@ class _Walker:
             else:
                 raise NotSupportedError(f"not supported yet: input artifact {name!r} from {kind} at {where}")
         return sources
+
+    def _loop(self, task: pb.PipelineTaskSpec, key: Key, params: dict[str, Source], where: str) -> Loop:
+        """A dsl.ParallelFor group; its body sees the current item as the iterator's item input."""
+        if task.WhichOneof("iterator") != "parameter_iterator":
+            raise NotSupportedError(f"not supported yet: loops over artifacts at {where}")
+        iterator = task.parameter_iterator
+        if iterator.items.WhichOneof("kind") == "raw":
+            try:
+                items: Source = Constant(json.loads(iterator.items.raw))
+            except json.JSONDecodeError:
+                raise TekflowError(f"{where}: the loop's items are not a JSON list: {iterator.items.raw!r}") from None
+        else:
+            items = params.get(iterator.items.input_parameter, Absent())
+        if isinstance(items, Absent):
+            raise TekflowError(f"{where}: the loop has nothing to iterate over")
+        self.loop_keys.add(key)
+        params[iterator.item_input] = LoopItem(key)
+        return Loop(key, items, task.iterator_policy.parallelism_limit)
 
     @staticmethod
     def _guards(task: pb.PipelineTaskSpec, child: pb.ComponentSpec, params: dict[str, Source],
@@ -197,7 +244,8 @@ class _Walker:
             outputs = self.dag_outputs[source.producer]
             if source.output not in outputs:
                 raise TekflowError(f"{'/'.join(source.producer)!r} has no output {source.output!r}")
-            source = outputs[source.output]
+            collected = source.collected + ((source.producer,) if source.producer in self.loop_keys else ())
+            source = dataclasses.replace(outputs[source.output], collected=collected)
         if isinstance(source, TaskArtifact) and source.producer in self.importers:
             return self.resolve(source, node)
         return source

@@ -4,15 +4,14 @@ Every task inside a condition group carries the group's comparisons (flatten col
 outermost first). A comparison becomes a plain `when` (`in` / `notin`, no CEL, no extra pod)
 when it tests equality of one value against a literal and the value crosses Tekton in a
 canonical text form: a pipeline param or a task result of type STRING, NUMBER_INTEGER or
-BOOLEAN. A comparison of compile-time constants is decided here. Anything else is reported as
-not supported yet.
+BOOLEAN. A comparison of compile-time constants is decided here. Any other comparison (ordered,
+doubles, loop items, values of tasks inside loops) is evaluated by the task's own launcher,
+which then skips the main step (no extra pod).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from tekflow.errors import NotSupportedError
+from typing import Any, Optional
 
 from .. import tekton
 from ..conditions import Comparison, InputRef, Literal, evaluate
@@ -31,10 +30,15 @@ _SPILL_SENTINEL = "tekflow:spilled"
 def run(ctx: Lowering) -> None:
     for node in ctx.nodes.values():
         for guard in node.guards:
-            node.pipeline_task.when.append(_when(ctx, node, guard))
+            when = _when(ctx, node, guard)
+            if when is None:
+                node.launcher_guards.append(guard)
+            else:
+                node.when.append(when)
 
 
-def _when(ctx: Lowering, node: TaskNode, guard: Guard) -> tekton.WhenExpression:
+def _when(ctx: Lowering, node: TaskNode, guard: Guard) -> Optional[tekton.WhenExpression]:
+    """A plain Tekton `when` for this comparison, or None when the launcher must evaluate it."""
     comparison = guard.comparison
     refs = comparison.refs()
     sources = {ref.name: guard.source(ref.name) for ref in refs}
@@ -42,22 +46,22 @@ def _when(ctx: Lowering, node: TaskNode, guard: Guard) -> tekton.WhenExpression:
         holds = evaluate([comparison], {name: source.value for name, (source, _) in sources.items()})
         return tekton.WhenExpression(input="true" if holds else "false", operator="in", values=["true"])
     if comparison.operator not in ("==", "!=") or len(refs) != 1:
-        raise _unsupported(node, guard, "ordered comparisons (<, <=, >, >=) and comparisons of two task values")
+        return None
     ref = refs[0]
     literal = comparison.right if isinstance(comparison.right, Literal) else comparison.left
     source, kfp_type = sources[ref.name]
     if kfp_type not in _TEXT_EXACT:
-        raise _unsupported(node, guard, f"comparisons of {kfp_type} values")
+        return None
     text = _literal_text(literal.value, ref, kfp_type)
     if text is None or len(text.encode()) > _MAX_LITERAL_BYTES or text == _SPILL_SENTINEL:
-        raise _unsupported(node, guard, f"comparing a {kfp_type} value with {literal.value!r}")
+        return None
     if isinstance(source, PipelineParam):
         value = f"$(params.{param_name(source.name)})"
-    elif isinstance(source, TaskOutput):
+    elif isinstance(source, TaskOutput) and not source.collected and not ctx.node(source.producer).loops:
         producer = ctx.node(source.producer)
         value = f"$(tasks.{producer.tekton_name}.results.{producer.result_names[source.output]})"
-    else:
-        raise _unsupported(node, guard, f"conditions on {type(source).__name__} values")
+    else:  # loop items, values of tasks inside loops: per iteration, so only the launcher knows them
+        return None
     equal = (comparison.operator == "==") != comparison.negate
     return tekton.WhenExpression(input=value, operator="in" if equal else "notin", values=[text])
 
@@ -73,7 +77,3 @@ def _literal_text(value: Any, ref: InputRef, kfp_type: str) -> str | None:
     if kfp_type == "BOOLEAN":
         return encode(value, "BOOLEAN") if isinstance(value, bool) else None
     return None
-
-
-def _unsupported(node: TaskNode, guard: Guard, what: str) -> NotSupportedError:
-    return NotSupportedError(f"not supported yet: {what} in condition {guard.group!r} of task {node.kfp_name!r}")

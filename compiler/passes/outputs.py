@@ -11,6 +11,9 @@ from ..names import result_name
 
 def run(ctx: Lowering) -> None:
     for name, source in sorted(ctx.root_outputs.items()):
+        if isinstance(source, (TaskOutput, TaskArtifact)) and (source.collected or ctx.node(source.producer).loops):
+            raise NotSupportedError(f"not supported yet: pipeline output {name!r} collected from a dsl.ParallelFor "
+                                    "(pass it through a task that takes the dsl.Collected list)")
         if isinstance(source, TaskOutput):
             producer = ctx.node(source.producer)
             result = producer.result_names[source.output]

@@ -17,8 +17,10 @@ from tekflow.runtime.prelude import main_step_command
 from tekflow.runtime.spec import encode_spec
 
 from .. import k8s, tekton
-from ..context import (ARTIFACTS_WORKSPACE, IO_WORKSPACE, Absent, Constant, FinalStatus, Imported, Lowering, PipelineParam, TaskArtifact,
-                       TaskNode, TaskOutput)
+from .. import conditions
+from ..context import ARTIFACTS_WORKSPACE, IO_WORKSPACE, Guard, Lowering, TaskNode
+from .loops import BATCH_PARAM
+from .sources import Entries, space_key
 from ..names import param_name
 from ..parameters import coerce, type_name
 from .storage import uses_artifact_workspace
@@ -34,8 +36,19 @@ def run(ctx: Lowering) -> None:
 
 
 def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
-    params, spec_parameters = _input_parameters(ctx, node)
-    spec_artifacts = _input_artifacts(ctx, node, params)
+    entries = Entries(ctx, f"task {node.kfp_name!r}", loops=node.loops, is_finally=node.is_finally)
+    spec_parameters = {}
+    for name, source in sorted(node.param_sources.items()):
+        entry = entries.parameter(name, source)
+        if entry is not None:
+            if "constant" in entry:
+                entry["constant"] = _typed_constant(node, name, entry["constant"])
+            spec_parameters[name] = entry
+    spec_artifacts = {name: entries.artifact(name, source) for name, source in sorted(node.artifact_sources.items())}
+    in_loop = bool(node.loops)
+    # Inside a loop each matrix child runs a batch of iterations: its results would be one value of
+    # many, so consumers read the outputs manifest instead and the task declares no results.
+    result_names = {} if in_loop else node.result_names
     launch_spec = {
         "version": 1,
         "pipeline": ctx.ir.name,
@@ -44,12 +57,19 @@ def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
         "component": json_format.MessageToDict(node.component),
         "container": json_format.MessageToDict(node.executor.container),
         "inputs": {"parameters": spec_parameters, "artifacts": spec_artifacts},
-        "outputs": {"parameters": {name: {"result": r} for name, r in node.result_names.items()}},
+        "outputs": {"parameters": {name: {"result": r} for name, r in result_names.items()}},
         "caching": bool(node.spec.caching_options.enable_cache),
         "retry": _retry(node),
     }
     if node.spec.caching_options.cache_key:
         launch_spec["cache_key"] = node.spec.caching_options.cache_key
+    if node.launcher_guards:
+        launch_spec["guards"] = [_guard_entry(entries, i, guard) for i, guard in enumerate(node.launcher_guards)]
+    batch_args: list[str] = []
+    if in_loop:
+        launch_spec["iteration"] = {"space": ctx.spaces[space_key(node)]}
+        batch_args = ["--batch", f"$(params.{BATCH_PARAM})"]
+    params = entries.params
     spec_text = encode_spec(launch_spec)
     common = ["--spec", spec_text, "--io-dir", IO_PATH, "--pipeline-root", ctx.pipeline_root,
               "--run", "$(context.pipelineRun.name)"]
@@ -58,7 +78,7 @@ def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
         image=ctx.options.launcher_image,
         command=[*LAUNCHER, "prepare"],
         args=[*common, "--run-uid", "$(context.pipelineRun.uid)", "--retry-count", "$(context.task.retry-count)",
-              *[arg for p in params for arg in ("--param", f"{p.name}=$(params.{p.name})")]],
+              *batch_args, *[arg for p in params for arg in ("--param", f"{p.name}=$(params.{p.name})")]],
     )
     main = tekton.Step(
         name="main",
@@ -72,16 +92,21 @@ def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
         image=ctx.options.launcher_image,
         command=[*LAUNCHER, "publish"],
         args=[*common, "--exit-code-file", "$(steps.step-main.exitCode.path)",
-              *[arg for name, r in node.result_names.items() for arg in ("--result", f"{name}=$(results.{r}.path)")]],
+              *[arg for name, r in result_names.items() for arg in ("--result", f"{name}=$(results.{r}.path)")]],
     )
     workspaces = [IO_WORKSPACE] + ([ARTIFACTS_WORKSPACE] if uses_artifact_workspace(ctx) else [])
+    param_specs = [tekton.ParamSpec(name=p.name, type="string") for p in params]
+    matrix = None
+    if in_loop:
+        param_specs.append(tekton.ParamSpec(name=BATCH_PARAM, type="string", description="batch of loop iterations"))
+        matrix = tekton.Matrix(params=[tekton.Param(name=BATCH_PARAM, value=ctx.batch_values[space_key(node)])])
     task_spec = tekton.EmbeddedTask(
-        params=[tekton.ParamSpec(name=p.name, type="string") for p in params],
+        params=param_specs,
         steps=[prepare, main, publish],
         workspaces=[tekton.WorkspaceDeclaration(name=w) for w in workspaces],
         results=[
             tekton.TaskResult(name=r, type="string", description=f"KFP output parameter {name!r}")
-            for name, r in node.result_names.items()
+            for name, r in result_names.items()
         ],
         metadata=tekton.PipelineTaskMetadata(labels={"tekflow.dev/kfp-task": _label_value(node.kfp_name)}),
     )
@@ -91,80 +116,22 @@ def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
         display_name=node.display_name,
         task_spec=task_spec,
         params=params,
+        matrix=matrix,
+        when=list(node.when),
         retries=retries or None,
         workspaces=[tekton.WorkspacePipelineTaskBinding(name=w, workspace=w) for w in workspaces],
     )
 
 
-def _input_parameters(ctx: Lowering, node: TaskNode) -> tuple[list[tekton.Param], dict[str, Any]]:
-    params: list[tekton.Param] = []
-    spec: dict[str, Any] = {}
-    for name, source in sorted(node.param_sources.items()):
-        pname = param_name(name)
-        if isinstance(source, PipelineParam):
-            params.append(tekton.Param(name=pname, value=f"$(params.{param_name(source.name)})"))
-            spec[name] = {"param": pname}
-        elif isinstance(source, TaskOutput) and node.is_finally:
-            # The producer may have failed: a result reference would skip this task in Tekton,
-            # so the launcher reads the producer's manifest and falls back to the default.
-            producer = _producer(ctx, node, source)
-            spec[name] = {"producer": producer.tekton_name, "output": source.output, "optional": True}
-        elif isinstance(source, TaskOutput):
-            producer = _producer(ctx, node, source)
-            result = producer.result_names[source.output]
-            params.append(tekton.Param(name=pname, value=f"$(tasks.{producer.tekton_name}.results.{result})"))
-            spec[name] = {"param": pname, "producer": producer.tekton_name, "output": source.output}
-        elif isinstance(source, Constant):
-            spec[name] = {"constant": _typed_constant(node, name, source.value)}
-        elif isinstance(source, FinalStatus):
-            spec[name] = {"final_status": _final_status(ctx, node, name, source, params)}
-        elif isinstance(source, Absent):
-            continue
-        else:
-            raise NotSupportedError(f"not supported yet: input parameter {name!r} from {source!r} in task {node.kfp_name!r}")
-    return params, spec
-
-
-def _final_status(ctx: Lowering, node: TaskNode, name: str, source: FinalStatus,
-                  params: list[tekton.Param]) -> dict[str, Any]:
-    """PipelineTaskFinalStatus: the Tekton status of every task of the group, as params."""
-    if not node.is_finally:
-        raise TekflowError(f"task {node.kfp_name!r}: input {name!r} is a PipelineTaskFinalStatus, "
-                           "which only an exit task (dsl.ExitHandler) or .ignore_upstream_failure() task can take")
-    tasks = {}
-    for i, key in enumerate(sorted(ctx.node(k).tekton_name for k in source.tasks)):
-        pname = param_name(f"{name}-task-{i}")
-        params.append(tekton.Param(name=pname, value=f"$(tasks.{key}.status)"))
-        tasks[key] = pname
-    return {"group": "/".join(source.group), "tasks": tasks}
-
-
-def _input_artifacts(ctx: Lowering, node: TaskNode, params: list[tekton.Param]) -> dict[str, Any]:
-    spec: dict[str, Any] = {}
-    for name, source in sorted(node.artifact_sources.items()):
-        if isinstance(source, TaskArtifact):
-            producer = _producer(ctx, node, source)
-            spec[name] = {"producer": producer.tekton_name, "output": source.output}
-        elif isinstance(source, Imported):
-            entry: dict[str, Any] = {"type": dict(source.schema), "metadata": json.loads(source.metadata_json)}
-            if isinstance(source.uri, Constant):
-                entry["uri"] = source.uri.value
-            else:  # the URI is a parameter's value: it reaches the launcher like any input parameter
-                uri_param = param_name(f"{name}-uri")
-                entry["uri_param"] = uri_param
-                if isinstance(source.uri, PipelineParam):
-                    params.append(tekton.Param(name=uri_param, value=f"$(params.{param_name(source.uri.name)})"))
-                elif isinstance(source.uri, TaskOutput):
-                    producer = _producer(ctx, node, source.uri)
-                    result = producer.result_names[source.uri.output]
-                    params.append(tekton.Param(name=uri_param, value=f"$(tasks.{producer.tekton_name}.results.{result})"))
-                    entry.update(producer=producer.tekton_name, output=source.uri.output)
-                else:
-                    raise NotSupportedError(f"not supported yet: importer URI from {source.uri!r} in task {node.kfp_name!r}")
-            spec[name] = entry
-        else:
-            raise NotSupportedError(f"not supported yet: input artifact {name!r} from {source!r} in task {node.kfp_name!r}")
-    return spec
+def _guard_entry(entries: Entries, index: int, guard: Guard) -> dict[str, Any]:
+    """A condition the launcher evaluates before running main (false: main is skipped)."""
+    inputs = {}
+    for name, source, kfp_type in guard.inputs:
+        entry = entries.parameter(f"guard-{index}-{name}", source)
+        if entry is None:
+            raise TekflowError(f"condition {guard.group!r} uses {name!r}, which has no value")
+        inputs[name] = {**entry, "type": kfp_type}
+    return {"group": guard.group, "comparison": conditions.to_data(guard.comparison), "inputs": inputs}
 
 
 def _typed_constant(node: TaskNode, name: str, value: Any) -> Any:
@@ -173,12 +140,6 @@ def _typed_constant(node: TaskNode, name: str, value: Any) -> Any:
     if definition is None or isinstance(value, str) and "{{$" in value:
         return value  # a placeholder string the launcher resolves
     return coerce(f"{name}' of task '{node.kfp_name}", value, type_name(definition.parameter_type))
-
-
-def _producer(ctx: Lowering, node: TaskNode, source: TaskOutput | TaskArtifact) -> TaskNode:
-    if source.producer not in ctx.nodes:
-        raise TekflowError(f"task {node.kfp_name!r} takes {source.output!r} from unknown task {'/'.join(source.producer)!r}")
-    return ctx.node(source.producer)
 
 
 def _retry(node: TaskNode) -> dict[str, Any]:
