@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -23,6 +24,14 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except TekflowError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(e.exit_code)
+        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as e:  # a bug of tekflow's, not the user's: still one readable line
+            if os.environ.get("TEKFLOW_DEBUG"):
+                raise
+            click.echo(f"error: internal error ({type(e).__name__}: {e}); "
+                       "run again with TEKFLOW_DEBUG=1 for the traceback and report it", err=True)
+            sys.exit(3)
 
     return wrapper
 

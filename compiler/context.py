@@ -53,6 +53,13 @@ class TaskArtifact:
 
 
 @dataclass(frozen=True)
+class OneOf:
+    """dsl.OneOf: the output of whichever branch ran."""
+
+    options: tuple["Source", ...]
+
+
+@dataclass(frozen=True)
 class LoopItem:
     """The current item of a dsl.ParallelFor, or a field of it (`item.a.b` -> path ("a", "b"))."""
 
@@ -86,7 +93,7 @@ class Imported:
     metadata_json: str  # the importer's metadata, JSON (kept hashable)
 
 
-Source = Union[PipelineParam, Constant, Absent, TaskOutput, TaskArtifact, Imported, FinalStatus, LoopItem]
+Source = Union[PipelineParam, Constant, Absent, TaskOutput, TaskArtifact, Imported, FinalStatus, LoopItem, OneOf]
 
 
 @dataclass(frozen=True)

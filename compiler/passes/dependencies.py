@@ -8,7 +8,7 @@ from graphlib import CycleError, TopologicalSorter
 
 from tekflow.errors import NotSupportedError, TekflowError
 
-from ..context import Lowering, TaskArtifact
+from ..context import Imported, Lowering, OneOf, TaskArtifact, TaskOutput
 
 _RESULT_REF = re.compile(r"\$\(tasks\.([a-z0-9-]+)\.results\.")
 
@@ -26,7 +26,9 @@ def run(ctx: Lowering) -> None:
                 raise TekflowError(f"task {node.kfp_name!r} depends on unknown task {'/'.join(dep)!r}")
             upstream.add(ctx.node(dep).tekton_name)
         # Artifacts are read from the store, not passed as results: order by runAfter.
-        upstream |= {ctx.node(s.producer).tekton_name for s in node.artifact_sources.values() if isinstance(s, TaskArtifact)}
+        # Values read from manifests (artifacts, dsl.OneOf, tasks in loops) are not results: order by runAfter.
+        sources = [*node.artifact_sources.values(), *node.param_sources.values()]
+        upstream |= {ctx.node(key).tekton_name for s in sources for key in _producers(s) if key in ctx.nodes}
         finally_names = {n.tekton_name for n in ctx.nodes.values() if n.is_finally}
         if upstream & finally_names or implied & finally_names:
             waits_for = sorted((upstream | implied) & finally_names)
@@ -39,6 +41,16 @@ def run(ctx: Lowering) -> None:
         TopologicalSorter(graph).prepare()
     except CycleError as e:
         raise TekflowError(f"the pipeline's tasks form a cycle: {' -> '.join(e.args[1])}") from None
+
+
+def _producers(source) -> list:
+    if isinstance(source, OneOf):
+        return [key for option in source.options for key in _producers(option)]
+    if isinstance(source, Imported):
+        return _producers(source.uri)
+    if isinstance(source, (TaskOutput, TaskArtifact)):
+        return [source.producer]
+    return []
 
 
 def _text(value) -> str:

@@ -21,7 +21,7 @@ from tekflow.errors import NotSupportedError, TekflowError
 
 from .. import conditions
 from ..parameters import type_name
-from ..context import (Absent, Constant, FinalStatus, Guard, Loop, LoopItem, Imported, Lowering, PipelineParam, Source, TaskArtifact, TaskNode, TaskOutput,
+from ..context import (Absent, Constant, FinalStatus, Guard, Loop, LoopItem, OneOf, Imported, Lowering, PipelineParam, Source, TaskArtifact, TaskNode, TaskOutput,
                        struct_to_python)
 
 Key = tuple[str, ...]
@@ -218,15 +218,21 @@ class _Walker:
         outputs: dict[str, Source] = {}
         dag_outputs = component.dag.outputs
         for name, spec in dag_outputs.parameters.items():
-            if spec.WhichOneof("kind") != "value_from_parameter":
-                raise NotSupportedError(f"not supported yet: DAG output {name!r} from {spec.WhichOneof('kind')}")
-            v = spec.value_from_parameter
-            outputs[name] = TaskOutput(key + (v.producer_subtask,), v.output_parameter_key)
+            kind = spec.WhichOneof("kind")
+            if kind == "value_from_parameter":
+                v = spec.value_from_parameter
+                outputs[name] = TaskOutput(key + (v.producer_subtask,), v.output_parameter_key)
+            elif kind == "value_from_oneof":
+                outputs[name] = OneOf(tuple(TaskOutput(key + (s.producer_subtask,), s.output_parameter_key)
+                                            for s in spec.value_from_oneof.parameter_selectors))
+            else:
+                raise NotSupportedError(f"not supported yet: DAG output {name!r} from {kind}")
         for name, spec in dag_outputs.artifacts.items():
-            if len(spec.artifact_selectors) != 1:
-                raise NotSupportedError(f"not supported yet: DAG output artifact {name!r} with several sources (dsl.OneOf)")
-            s = spec.artifact_selectors[0]
-            outputs[name] = TaskArtifact(key + (s.producer_subtask,), s.output_artifact_key)
+            options = tuple(TaskArtifact(key + (s.producer_subtask,), s.output_artifact_key)
+                            for s in spec.artifact_selectors)
+            if not options:
+                raise TekflowError(f"DAG output artifact {name!r} of {'/'.join(key)!r} has no source")
+            outputs[name] = options[0] if len(options) == 1 else OneOf(options)
         return outputs
 
     def resolve(self, source: Source, node: Optional[TaskNode]) -> Source:
@@ -245,9 +251,15 @@ class _Walker:
             if source.output not in outputs:
                 raise TekflowError(f"{'/'.join(source.producer)!r} has no output {source.output!r}")
             collected = source.collected + ((source.producer,) if source.producer in self.loop_keys else ())
-            source = dataclasses.replace(outputs[source.output], collected=collected)
+            source = outputs[source.output]
+            if isinstance(source, (TaskOutput, TaskArtifact)):
+                source = dataclasses.replace(source, collected=collected)
+            elif collected and isinstance(source, OneOf):
+                source = OneOf(tuple(dataclasses.replace(o, collected=collected + o.collected) for o in source.options))
         if isinstance(source, TaskArtifact) and source.producer in self.importers:
             return self.resolve(source, node)
+        if isinstance(source, OneOf):
+            return OneOf(tuple(self.resolve(option, node) for option in source.options))
         return source
 
     def leaves(self, key: Key) -> list[Key]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tekflow.errors import NotSupportedError
 
 from .. import tekton
-from ..context import Lowering, TaskArtifact, TaskOutput
+from ..context import Lowering, OneOf, TaskArtifact, TaskOutput
 from ..names import result_name
 
 
@@ -14,6 +14,9 @@ def run(ctx: Lowering) -> None:
         if isinstance(source, (TaskOutput, TaskArtifact)) and (source.collected or ctx.node(source.producer).loops):
             raise NotSupportedError(f"not supported yet: pipeline output {name!r} collected from a dsl.ParallelFor "
                                     "(pass it through a task that takes the dsl.Collected list)")
+        if isinstance(source, OneOf):
+            raise NotSupportedError(f"not supported yet: pipeline output {name!r} from dsl.OneOf "
+                                    "(pass it through a task that takes the dsl.OneOf value)")
         if isinstance(source, TaskOutput):
             producer = ctx.node(source.producer)
             result = producer.result_names[source.output]

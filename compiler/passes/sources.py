@@ -19,7 +19,7 @@ from typing import Any, Optional
 from tekflow.errors import NotSupportedError, TekflowError
 
 from .. import tekton
-from ..context import (Constant, FinalStatus, Imported, Key, LoopItem, Lowering, PipelineParam, Source, TaskArtifact,
+from ..context import (Constant, FinalStatus, Imported, Key, LoopItem, Lowering, OneOf, PipelineParam, Source, TaskArtifact,
                        TaskNode, TaskOutput)
 from ..names import param_name
 
@@ -52,11 +52,15 @@ class Entries:
             return self.loop_item(source)
         if isinstance(source, FinalStatus):
             return {"final_status": self._final_status(name, source)}
+        if isinstance(source, OneOf):
+            return {"one_of": [self._branch(name, option) for option in source.options]}
         if source is None or type(source).__name__ == "Absent":
             return None
         raise NotSupportedError(f"not supported yet: input parameter {name!r} from {source!r} in {self.where}")
 
     def artifact(self, name: str, source: Source) -> dict[str, Any]:
+        if isinstance(source, OneOf):
+            return {"one_of": [self._branch(name, option) for option in source.options]}
         if isinstance(source, TaskArtifact):
             return self._task_value(name, source, source.producer, source.output, source.collected, result=False)
         if isinstance(source, Imported):
@@ -99,6 +103,16 @@ class Entries:
         result_name = producer.result_names[output]
         pname = self._add_param(name, f"$(tasks.{producer.tekton_name}.results.{result_name})")
         return {"param": pname, "producer": producer.tekton_name, "output": output}
+
+    def _branch(self, name: str, source: Source) -> dict[str, Any]:
+        """One option of dsl.OneOf: its branch may have been skipped, so never a result reference."""
+        if not isinstance(source, (TaskOutput, TaskArtifact)) or source.collected:
+            raise NotSupportedError(f"not supported yet: dsl.OneOf over {source!r} for {name!r} in {self.where}")
+        producer = self.ctx.node(source.producer)
+        entry: dict[str, Any] = {"producer": producer.tekton_name, "output": source.output, "optional": True}
+        if producer.loops:
+            entry["depth"] = len(producer.loops)
+        return entry
 
     def _final_status(self, name: str, source: FinalStatus) -> dict[str, Any]:
         """PipelineTaskFinalStatus: the Tekton status of every task of the group, as params."""
