@@ -43,6 +43,7 @@ class Resolver:
     params: dict[str, str] = field(default_factory=dict)
     coord: list[int] = field(default_factory=list)
     items: list[Any] = field(default_factory=list)
+    run: str = ""  # the PipelineRun's name
 
     # -- parameters -------------------------------------------------------------------------
     def parameter(self, entry: dict[str, Any], kfp_type: str) -> Any:
@@ -180,5 +181,5 @@ class Resolver:
         if failed:
             manifest = self.read_manifest(failed[0], "") or {}
             error = {"code": 1, "message": manifest.get("error") or f"task {failed[0]!r} failed"}
-        return {"state": "FAILED" if failed else "SUCCEEDED", "pipelineJobResourceName": self.params.get("__run__", ""),
+        return {"state": "FAILED" if failed else "SUCCEEDED", "pipelineJobResourceName": self.run,
                 "pipelineTaskName": spec.get("group", ""), "error": error}
