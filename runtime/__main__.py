@@ -1,0 +1,81 @@
+"""`python -m tekflow.runtime prepare|publish|iterations|outputs …` — the launcher steps."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+
+from .entries import EntryError
+from .iterations import IterationError
+from .launch import Launch, parse_params
+from .spec import SpecError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tekflow.runtime", description="tekflow launcher steps")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser, io: bool = True) -> None:
+        p.add_argument("--spec", required=True, help="the launch spec (JSON)")
+        if io:
+            p.add_argument("--io-dir", required=True, help="the task's scratch directory")
+        p.add_argument("--pipeline-root", required=True, help="artifact store root URI")
+        p.add_argument("--run", required=True, help="the PipelineRun's name")
+        p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+
+    prepare = commands.add_parser("prepare", help="resolve inputs and write the main step's argv")
+    common(prepare)
+    prepare.add_argument("--run-uid", default="")
+    prepare.add_argument("--retry-count", default="0")
+    prepare.add_argument("--batch", type=int, help="which batch of loop iterations this TaskRun runs")
+
+    publish = commands.add_parser("publish", help="record outputs, write results, exit with main's code")
+    common(publish)
+    publish.add_argument("--exit-code-file", required=True)
+    publish.add_argument("--result", action="append", default=[], metavar="NAME=PATH")
+
+    for name, text in (("iterations", "enumerate a loop's iterations"), ("outputs", "gather pipeline outputs")):
+        p = commands.add_parser(name, help=text)
+        common(p, io=False)
+        p.add_argument("--result", action="append", default=[], metavar="NAME=PATH")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        launch = Launch.from_args(args.spec, args.pipeline_root, args.run, args.param)
+        if args.command == "prepare":
+            from .prepare import prepare
+
+            launch.params.setdefault("__run_uid__", args.run_uid)
+            prepare(launch, args.io_dir, args.batch)
+            return 0
+        results = parse_params(args.result)
+        if args.command == "publish":
+            from .publish import publish
+
+            return publish(launch, args.io_dir, _exit_code(args.exit_code_file), results)
+        from . import commands
+
+        return getattr(commands, args.command)(launch, results)
+    except (SpecError, EntryError, IterationError, ValueError, RuntimeError, OSError) as e:
+        print(f"tekflow launcher: error: {e}", file=sys.stderr)
+        return 1
+    except Exception:  # a launcher bug: keep the traceback in the step's log
+        traceback.print_exc()
+        return 1
+
+
+def _exit_code(path: str) -> int:
+    try:
+        with open(path) as f:
+            return int(f.read().strip() or 1)
+    except (FileNotFoundError, ValueError):
+        print(f"tekflow launcher: the main step left no exit code at {path}; counting it as failed", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

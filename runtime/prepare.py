@@ -1,0 +1,187 @@
+"""The prepare step: resolve inputs, lay out outputs, build KFP's ExecutorInput, write the argv.
+
+For a task inside loops it prepares every iteration of its batch (IO_DIR/batch/K).
+A false launcher-evaluated condition marks the iteration skipped: no argv, `skip-main`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+
+from tekflow.compiler import conditions
+
+from . import values
+from .entries import ABSENT, EntryError
+from .iterations import batch_members
+from .launch import Launch, write_state
+
+PARAMETER_PLACEHOLDER = re.compile(r"\{\{\$\.inputs\.parameters\['([^']+)'\]\}\}")
+
+
+class PrepareError(RuntimeError):
+    pass
+
+
+def prepare(launch: Launch, io_dir: str, batch: int | None = None) -> None:
+    spec = launch.spec
+    if "iteration" not in spec:
+        _prepare_one(launch, io_dir, [], [])
+        return
+    if batch is None:
+        raise PrepareError("the task runs inside a loop but no --batch was given")
+    resolver = launch.resolver()
+    space = spec["iteration"]["space"]
+    members = batch_members(resolver.space_iterations(space), resolver.space_batches(space), batch)
+    os.makedirs(os.path.join(io_dir, "batch"), exist_ok=True)
+    for k, iteration in enumerate(members):
+        _prepare_one(launch, os.path.join(io_dir, "batch", str(k)), iteration["coord"], iteration["items"])
+    with open(os.path.join(io_dir, "batch", "count"), "w") as f:
+        f.write(str(len(members)))
+
+
+def _prepare_one(launch: Launch, io: str, coord: list[int], items: list[Any]) -> None:
+    spec = launch.spec
+    os.makedirs(io, exist_ok=True)
+    resolver = launch.resolver(coord, items)
+    state: dict[str, Any] = {"coord": coord, "items": items}
+    failed_guard = _failed_guard(spec, resolver)
+    if failed_guard is not None:
+        state["skipped"] = failed_guard
+        write_state(io, state)
+        open(os.path.join(io, "skip-main"), "w").close()
+        return
+
+    component = spec["component"]
+    input_defs = component.get("inputDefinitions", {})
+    parameter_values: dict[str, Any] = {}
+    for name, entry in spec["inputs"]["parameters"].items():
+        kfp_type = input_defs.get("parameters", {}).get(name, {}).get("parameterType", "STRING")
+        try:
+            value = resolver.parameter(entry, kfp_type)
+        except EntryError as e:
+            raise PrepareError(f"input {name!r}: {e}") from None
+        if value is not ABSENT:
+            parameter_values[name] = _typed(name, value, kfp_type)
+    _resolve_fstrings(parameter_values)
+
+    input_artifacts = {}
+    for name, entry in spec["inputs"]["artifacts"].items():
+        try:
+            found = resolver.artifact(entry)
+        except EntryError as e:
+            raise PrepareError(f"input artifact {name!r}: {e}") from None
+        if found is ABSENT:
+            continue
+        records = found if isinstance(found, list) else [found]
+        input_artifacts[name] = {"artifacts": [_local_input(launch, io, name, i, r) for i, r in enumerate(records)]}
+
+    outputs: dict[str, Any] = {"parameters": {}, "artifacts": {}, "outputFile": os.path.join(io, "executor_output.json")}
+    state_outputs = {}
+    for name, definition in component.get("outputDefinitions", {}).get("parameters", {}).items():
+        path = os.path.join(io, "outputs", "parameters", name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        outputs["parameters"][name] = {"outputFile": path}
+    for name, definition in component.get("outputDefinitions", {}).get("artifacts", {}).items():
+        store_uri = launch.output_uri(name, coord)
+        local = launch.store.local_path(store_uri) if launch.store.is_local else os.path.join(io, "artifacts", "outputs", name)
+        os.makedirs(os.path.dirname(local), exist_ok=True)
+        artifact_type = definition.get("artifactType", {"schemaTitle": "system.Artifact"})
+        outputs["artifacts"][name] = {"artifacts": [{"name": name, "type": artifact_type, "uri": local, "metadata": {}}]}
+        state_outputs[name] = {"uri": store_uri, "local": local, "type": artifact_type}
+
+    executor_input = {"inputs": {"parameterValues": parameter_values, "artifacts": input_artifacts}, "outputs": outputs}
+    argv = _command(launch, executor_input, coord)
+    argv_dir = os.path.join(io, "argv")
+    os.makedirs(argv_dir, exist_ok=True)
+    for i, arg in enumerate(argv):
+        with open(os.path.join(argv_dir, str(i)), "w", encoding="utf-8", newline="") as f:
+            f.write(arg)
+    with open(os.path.join(argv_dir, "count"), "w") as f:
+        f.write(str(len(argv)))
+    state.update(artifacts=state_outputs, inputs={"parameters": parameter_values, "artifacts": input_artifacts})
+    write_state(io, state)
+
+
+def _typed(name: str, value: Any, kfp_type: str) -> Any:
+    """Values by the input's declared type: loop items and kfp's defaults may be 3.0 for an int."""
+    if kfp_type == "TASK_FINAL_STATUS" or isinstance(value, str) and "{{$" in value:
+        return value
+    try:
+        return values.coerce(value, kfp_type)
+    except (values.ValueError_, ValueError) as e:
+        raise PrepareError(f"input {name!r}: {e}") from None
+
+
+def _failed_guard(spec: dict[str, Any], resolver) -> str | None:
+    """The group of the first launcher-evaluated condition that does not hold, else None."""
+    for guard in spec.get("guards", []):
+        values = {}
+        for name, entry in guard["inputs"].items():
+            try:
+                value = resolver.parameter(entry, entry.get("type", "STRING"))
+            except EntryError as e:
+                raise PrepareError(f"condition {guard['group']!r}: {e}") from None
+            values[name] = None if value is ABSENT else value
+        try:
+            holds = conditions.evaluate([conditions.from_data(guard["comparison"])], values)
+        except (TypeError, ValueError) as e:
+            raise PrepareError(f"condition {guard['group']!r}: {e}") from None
+        if not holds:
+            return guard["group"]
+    return None
+
+
+def _resolve_fstrings(parameter_values: dict[str, Any]) -> None:
+    """kfp f-strings: a constant like "{{$.inputs.parameters['pipelinechannel--x']}}-suffix"."""
+    for name, value in list(parameter_values.items()):
+        if isinstance(value, str) and "{{$.inputs.parameters[" in value:
+            def substitute(m: re.Match) -> str:
+                other = parameter_values.get(m.group(1), "")
+                return other if isinstance(other, str) else json.dumps(other)
+
+            parameter_values[name] = PARAMETER_PLACEHOLDER.sub(substitute, value)
+
+
+def _local_input(launch: Launch, io: str, name: str, index: int, record: dict[str, Any]) -> dict[str, Any]:
+    """An input artifact as the component sees it: its uri is a local path."""
+    uri = record["uri"]
+    store = launch.store if uri.startswith(launch.root.rstrip("/")) else None
+    from .stores import store_for
+
+    store = store or store_for(uri)
+    if store.is_local:
+        local = store.local_path(uri)
+    else:
+        local = os.path.join(io, "artifacts", "inputs", name, str(index), os.path.basename(uri.rstrip("/")) or "data")
+        store.download(uri, local)
+    return {"name": record.get("name") or name, "type": record.get("type") or {"schemaTitle": "system.Artifact"},
+            "uri": local, "metadata": record.get("metadata") or {}}
+
+
+def _command(launch: Launch, executor_input: dict[str, Any], coord: list[int]) -> list[str]:
+    from kfp.local import placeholder_utils
+
+    container = launch.spec["container"]
+    command = list(container.get("command", [])) + list(container.get("args", []))
+    if os.environ.get("TEKFLOW_LOCAL") == "1":
+        command = strip_pip_preamble(command)
+    task_name = launch.task + (f"-{'.'.join(map(str, coord))}" if coord else "")
+    return placeholder_utils.replace_placeholders(
+        full_command=command,
+        executor_input_dict=executor_input,
+        pipeline_resource_name=launch.run,
+        task_resource_name=task_name,
+        pipeline_root=launch.root,
+        unique_pipeline_id=launch.params.get("__run_uid__", launch.run),
+    )
+
+
+def strip_pip_preamble(command: list[str]) -> list[str]:
+    """Drop kfp's `sh -c "pip install kfp==…" && "$0" "$@"` wrapper: locally, kfp is already here."""
+    if len(command) > 3 and command[0] == "sh" and command[1] == "-c" and "pip install" in command[2] \
+            and command[2].rstrip().endswith('"$0" "$@"'):
+        return command[3:]
+    return command

@@ -1,0 +1,130 @@
+"""The publish step: record what main produced in the store and in Tekton results.
+
+It runs whatever main did (main has `onError: continue`): it writes each iteration's manifest
+(partial outputs and the error on failure, `skipped` for a false condition), uploads artifacts
+to a remote store, writes the results, then exits with main's exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Optional
+
+from . import values
+from .launch import Launch, iteration_dirs, read_state
+
+
+class PublishError(RuntimeError):
+    pass
+
+
+def publish(launch: Launch, io_dir: str, exit_code: int, results: dict[str, str]) -> int:
+    """Publish every iteration; returns the step's exit code."""
+    problems: list[str] = []
+    published: Optional[dict[str, Any]] = None
+    dirs = iteration_dirs(io_dir)
+    for io in dirs:
+        code = exit_code if io == io_dir else _iteration_exit_code(io, exit_code)
+        manifest, missing = _publish_one(launch, io, code)
+        problems += missing
+        published = manifest
+    if io_dir in dirs and results:
+        _write_results(launch, published or {}, results)
+    if exit_code != 0:
+        return exit_code
+    if problems:
+        raise PublishError("; ".join(problems))
+    return 0
+
+
+def _iteration_exit_code(io: str, batch_code: int) -> int:
+    try:
+        with open(os.path.join(io, "exit-code")) as f:
+            return int(f.read().strip())
+    except (FileNotFoundError, ValueError):
+        return 0 if os.path.exists(os.path.join(io, "skip-main")) else (batch_code or 1)
+
+
+def _publish_one(launch: Launch, io: str, exit_code: int) -> tuple[dict[str, Any], list[str]]:
+    state = read_state(io)
+    coord = (state or {}).get("coord", [])
+    coord_name = ".".join(map(str, coord))
+    if state is None:  # prepare failed before it wrote anything
+        manifest = {"parameters": {}, "artifacts": {}, "error": "the prepare step failed"}
+        launch.write_manifest(manifest, coord_name)
+        return manifest, []
+    if state.get("skipped"):
+        manifest = {"skipped": True, "condition": state["skipped"], "coord": coord, "parameters": {}, "artifacts": {}}
+        launch.write_manifest(manifest, coord_name)
+        return manifest, []
+
+    component = launch.spec["component"]
+    executor_output = _read_json(os.path.join(io, "executor_output.json")) or {}
+    missing: list[str] = []
+    parameters: dict[str, Any] = {}
+    for name, definition in component.get("outputDefinitions", {}).get("parameters", {}).items():
+        kfp_type = definition.get("parameterType", "STRING")
+        try:
+            value = _output_parameter(io, name, kfp_type, executor_output)
+        except values.ValueError_ as e:
+            missing.append(f"output {name!r}: {e}")
+            continue
+        if value is None:
+            missing.append(f"the component did not write its output {name!r}")
+        else:
+            parameters[name] = value
+
+    artifacts: dict[str, list[dict[str, Any]]] = {}
+    produced = executor_output.get("artifacts", {})
+    for name, info in state.get("artifacts", {}).items():
+        records = produced.get(name, {}).get("artifacts", [])
+        metadata = records[0].get("metadata", {}) if records else {}
+        local = info["local"]
+        if not os.path.exists(local):
+            if exit_code == 0:
+                missing.append(f"the component did not write its output artifact {name!r}")
+            continue
+        if not launch.store.is_local:
+            launch.store.upload(local, info["uri"])
+        artifacts[name] = [{"name": name, "uri": info["uri"], "metadata": metadata, "type": info["type"]}]
+
+    manifest: dict[str, Any] = {"parameters": parameters, "artifacts": artifacts, "coord": coord}
+    if exit_code != 0:
+        manifest["error"] = f"the main step exited with code {exit_code}"
+    elif missing:
+        manifest["error"] = "; ".join(missing)
+    launch.write_manifest(manifest, coord_name)
+    return manifest, missing if exit_code == 0 else []
+
+
+def _output_parameter(io: str, name: str, kfp_type: str, executor_output: dict[str, Any]) -> Any:
+    """A Python component's return value (executor output) or a file the command wrote."""
+    if name in executor_output.get("parameterValues", {}):
+        return values.coerce(executor_output["parameterValues"][name], kfp_type)
+    path = os.path.join(io, "outputs", "parameters", name)
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    return values.decode(text, kfp_type)
+
+
+def _write_results(launch: Launch, manifest: dict[str, Any], results: dict[str, str]) -> None:
+    definitions = launch.spec["component"].get("outputDefinitions", {}).get("parameters", {})
+    encoded = {}
+    for name in results:
+        value = manifest.get("parameters", {}).get(name)
+        kfp_type = definitions.get(name, {}).get("parameterType", "STRING")
+        encoded[name] = "" if value is None else values.encode(value, kfp_type)
+    for name, text in values.spill(encoded).items():
+        with open(results[name], "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def _read_json(path: str) -> Optional[dict[str, Any]]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None

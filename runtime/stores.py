@@ -1,0 +1,132 @@
+"""Artifact stores addressed by URI: `file://` (used in place) and anything fsspec knows.
+
+The layout (docs/architecture.md "Artifact store layout") is decided here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from typing import Any, Optional
+from urllib.parse import unquote, urlparse
+
+MANIFEST = "_tekflow_outputs.json"
+
+
+def task_uri(root: str, run: str, task: str, coord: str = "") -> str:
+    """Where a task (one iteration of it, inside loops) keeps its outputs."""
+    parts = [root.rstrip("/"), run, task] + ([coord] if coord else [])
+    return "/".join(parts)
+
+
+def output_uri(root: str, run: str, task: str, name: str, coord: str = "") -> str:
+    return f"{task_uri(root, run, task, coord)}/{name}"
+
+
+def manifest_uri(root: str, run: str, task: str, coord: str = "") -> str:
+    return f"{task_uri(root, run, task, coord)}/{MANIFEST}"
+
+
+class Store:
+    """Operations on one store; `is_local` stores are read and written in place."""
+
+    is_local = False
+
+    def local_path(self, uri: str) -> Optional[str]:
+        return None
+
+    def read_json(self, uri: str) -> Optional[dict[str, Any]]:
+        raise NotImplementedError
+
+    def write_json(self, uri: str, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def download(self, uri: str, path: str) -> None:
+        raise NotImplementedError
+
+    def upload(self, path: str, uri: str) -> None:
+        raise NotImplementedError
+
+
+class FileStore(Store):
+    is_local = True
+
+    def local_path(self, uri: str) -> str:
+        parsed = urlparse(uri)
+        if parsed.scheme not in ("", "file"):
+            raise ValueError(f"{uri!r} is not a file:// URI")
+        return unquote(parsed.path) if parsed.scheme else uri
+
+    def read_json(self, uri: str) -> Optional[dict[str, Any]]:
+        try:
+            with open(self.local_path(uri), encoding="utf-8") as f:
+                return json.load(f)
+        except FileNotFoundError:
+            return None
+
+    def write_json(self, uri: str, data: dict[str, Any]) -> None:
+        path = self.local_path(uri)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        # write then rename: a reader never sees half a manifest
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, sort_keys=True)
+        os.replace(tmp, path)
+
+    def download(self, uri: str, path: str) -> None:
+        source = self.local_path(uri)
+        if os.path.isdir(source):
+            shutil.copytree(source, path, dirs_exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            shutil.copyfile(source, path)
+
+    def upload(self, path: str, uri: str) -> None:
+        target = self.local_path(uri)
+        if os.path.abspath(path) == os.path.abspath(target):
+            return
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.isdir(path):
+            shutil.copytree(path, target, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(path, target)
+
+
+class FsspecStore(Store):
+    def __init__(self, protocol: str) -> None:
+        import fsspec
+
+        self.fs = fsspec.filesystem(protocol)
+
+    def read_json(self, uri: str) -> Optional[dict[str, Any]]:
+        try:
+            with self.fs.open(uri, "r", encoding="utf-8") as f:
+                return json.load(f)
+        except FileNotFoundError:
+            return None
+
+    def write_json(self, uri: str, data: dict[str, Any]) -> None:
+        with self.fs.open(uri, "w", encoding="utf-8") as f:
+            json.dump(data, f, sort_keys=True)
+
+    def download(self, uri: str, path: str) -> None:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        if self.fs.isdir(uri):
+            self.fs.get(uri.rstrip("/") + "/", path, recursive=True)
+        else:
+            self.fs.get(uri, path)
+
+    def upload(self, path: str, uri: str) -> None:
+        if os.path.isdir(path):
+            self.fs.put(path.rstrip("/") + "/", uri, recursive=True)
+        else:
+            self.fs.put(path, uri)
+
+
+def store_for(uri: str) -> Store:
+    scheme = urlparse(uri).scheme
+    if scheme in ("", "file"):
+        return FileStore()
+    return FsspecStore(scheme)

@@ -1,0 +1,84 @@
+"""Parameter values crossing Tekton as text: decode by the consumer's KFP type, encode, spill.
+
+STRING travels raw, every other type as compact JSON (docs/architecture.md "Values").
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+SPILLED = "tekflow:spilled"
+RESULTS_BUDGET = 3000  # bytes of all a task's results; Tekton's termination message holds 4096
+
+
+class ValueError_(ValueError):
+    pass
+
+
+def decode(text: str, kfp_type: str) -> Any:
+    if kfp_type == "STRING":
+        return text
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        if kfp_type == "BOOLEAN" and text.strip().lower() in ("true", "false"):
+            return text.strip().lower() == "true"
+        raise ValueError_(f"{text[:200]!r} is not a valid {kfp_type} value") from None
+    return coerce(value, kfp_type)
+
+
+def coerce(value: Any, kfp_type: str) -> Any:
+    """A value in canonical form for its type (an integer written as 3.0 becomes 3)."""
+    if kfp_type == "NUMBER_INTEGER":
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str):
+            return coerce(json.loads(value), kfp_type)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError_(f"{value!r} is not an integer")
+        return value
+    if kfp_type == "NUMBER_DOUBLE":
+        if isinstance(value, str):
+            value = json.loads(value)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError_(f"{value!r} is not a number")
+        return float(value)
+    if kfp_type == "BOOLEAN":
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        if not isinstance(value, bool):
+            raise ValueError_(f"{value!r} is not true or false")
+        return value
+    if kfp_type in ("LIST", "STRUCT"):
+        if isinstance(value, str):
+            value = json.loads(value)
+        expected = list if kfp_type == "LIST" else dict
+        if not isinstance(value, expected):
+            raise ValueError_(f"{value!r} is not a {'list' if expected is list else 'JSON object'}")
+        return value
+    if kfp_type == "STRING" and not isinstance(value, str):
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    return value
+
+
+def encode(value: Any, kfp_type: str) -> str:
+    if kfp_type == "STRING" and isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def spill(encoded: dict[str, str], budget: int = RESULTS_BUDGET) -> dict[str, str]:
+    """What each result holds: the value, or SPILLED for the largest ones over the budget."""
+    out = dict(encoded)
+    for name, text in out.items():
+        if text == SPILLED:
+            out[name] = SPILLED  # a real value equal to the sentinel is always spilled
+    size = sum(len(t.encode()) for t in out.values())
+    for name in sorted(out, key=lambda n: (-len(out[n].encode()), n)):
+        if size <= budget:
+            break
+        if out[name] != SPILLED:
+            size -= len(out[name].encode()) - len(SPILLED)
+            out[name] = SPILLED
+    return out
