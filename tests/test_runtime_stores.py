@@ -1,0 +1,42 @@
+"""Artifact stores: file:// in place, other schemes through fsspec (memory:// here)."""
+
+from tekflow.runtime import stores
+
+
+def test_layout_is_root_run_task_iteration():
+    assert stores.output_uri("file:///s", "r", "t", "data") == "file:///s/r/t/data"
+    assert stores.manifest_uri("s3://b/p/", "r", "t", "0.1") == "s3://b/p/r/t/0.1/_tekflow_outputs.json"
+
+
+def test_file_store_is_used_in_place(tmp_path):
+    store = stores.store_for(f"file://{tmp_path}")
+    assert store.is_local
+    uri = f"file://{tmp_path}/run/task/_tekflow_outputs.json"
+    assert store.read_json(uri) is None
+    store.write_json(uri, {"parameters": {"a": 1}})
+    assert store.read_json(uri) == {"parameters": {"a": 1}}
+    assert store.local_path(f"file://{tmp_path}/x%20y") == f"{tmp_path}/x y"
+
+
+def test_fsspec_store_round_trips_files_and_directories(tmp_path):
+    store = stores.store_for("memory://bucket")
+    assert not store.is_local
+    source = tmp_path / "model"
+    (source / "sub").mkdir(parents=True)
+    (source / "weights.bin").write_bytes(b"\x00\x01")
+    (source / "sub" / "config.json").write_text("{}")
+    store.upload(str(source), "memory://bucket/run/train/model")
+    single = tmp_path / "one.txt"
+    single.write_text("hello")
+    store.upload(str(single), "memory://bucket/run/train/one")
+
+    back = tmp_path / "back"
+    store.download("memory://bucket/run/train/model", str(back))
+    assert (back / "weights.bin").read_bytes() == b"\x00\x01"
+    assert (back / "sub" / "config.json").read_text() == "{}"
+    store.download("memory://bucket/run/train/one", str(tmp_path / "one-back.txt"))
+    assert (tmp_path / "one-back.txt").read_text() == "hello"
+
+    store.write_json("memory://bucket/run/train/_tekflow_outputs.json", {"artifacts": {}})
+    assert store.read_json("memory://bucket/run/train/_tekflow_outputs.json") == {"artifacts": {}}
+    assert store.read_json("memory://bucket/run/none/_tekflow_outputs.json") is None
