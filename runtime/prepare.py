@@ -75,7 +75,7 @@ def _prepare_one(launch: Launch, io: str, coord: list[int], items: list[Any]) ->
             raise PrepareError(f"input artifact {name!r}: {e}") from None
         if found is ABSENT:
             continue
-        records = found if isinstance(found, list) else [found]
+        records = _flatten(found) if isinstance(found, list) else [found]
         input_artifacts[name] = {"artifacts": [_local_input(launch, io, name, i, r) for i, r in enumerate(records)]}
 
     outputs: dict[str, Any] = {"parameters": {}, "artifacts": {}, "outputFile": os.path.join(io, "executor_output.json")}
@@ -103,6 +103,11 @@ def _prepare_one(launch: Launch, io: str, coord: list[int], items: list[Any]) ->
         f.write(str(len(argv)))
     state.update(artifacts=state_outputs, inputs={"parameters": parameter_values, "artifacts": input_artifacts})
     write_state(io, state)
+
+
+def _flatten(records: list) -> list:
+    """Collected artifacts of nested loops: KFP's ExecutorInput holds one flat list per input."""
+    return [r for item in records for r in (_flatten(item) if isinstance(item, list) else [item])]
 
 
 def _typed(name: str, value: Any, kfp_type: str) -> Any:
