@@ -1,1 +1,8 @@
-"""tekflow.local"""
+"""tekflow.local — run Tekton v1 PipelineRuns on this machine, each step a local process."""
+
+from __future__ import annotations
+
+from .api import run
+from .result import RunResult, TaskRecord
+
+__all__ = ["run", "RunResult", "TaskRecord"]
