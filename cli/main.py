@@ -73,7 +73,14 @@ def compile_command(source: Path, output: Path | None, pipeline_name: str | None
         click.echo(f"wrote {output}", err=True)
 
 
+def _register() -> None:
+    from tekflow.cli.run import run_command
+
+    cli.add_command(run_command)
+
+
 def main() -> None:
+    _register()
     cli(prog_name="tekflow")
 
 

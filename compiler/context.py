@@ -157,6 +157,8 @@ class Lowering:
     warnings: list[str] = field(default_factory=list)
     # pipeline output artifact name -> {"task": tekton task, "output": output name}
     artifact_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    # pipeline output parameter name -> {"task", "output", "type"}: where runners read exact values
+    parameter_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
     deployment: pb.PipelineDeploymentConfig = field(default_factory=pb.PipelineDeploymentConfig)
     # loop keys of a nest -> its iteration space entry (launch spec "space") and the matrix value
     spaces: dict[tuple[Key, ...], dict[str, Any]] = field(default_factory=dict)

@@ -40,6 +40,9 @@ def build_pipelinerun(ctx: Lowering) -> tekton.PipelineRun:
     annotations = {"tekflow.dev/pipeline-name": info.name}
     if ctx.artifact_outputs:
         annotations["tekflow.dev/artifact-outputs"] = json.dumps(ctx.artifact_outputs, sort_keys=True)
+    if ctx.parameter_outputs:
+        annotations["tekflow.dev/parameter-outputs"] = json.dumps(ctx.parameter_outputs, sort_keys=True)
+    annotations["tekflow.dev/pipeline-root"] = ctx.pipeline_root
     metadata = tekton.ObjectMeta(
         name=ctx.options.run_name,
         generate_name=None if ctx.options.run_name else f"{name[:57]}-",

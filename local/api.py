@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional, Union
 from tekflow.compiler import tekton
 
 from .executor import Execution
+from .kfp_outputs import typed_outputs
 from .pipelinerun import is_tekton_file, load_file, resolve
 from .result import RunResult
 
@@ -63,7 +64,9 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
     if execution_hook:
         execution_hook(execution)
     with _interrupts_cancel(execution):
-        return execution.execute()
+        result = execution.execute()
+    result.outputs = typed_outputs(pipelinerun, name, directory, result.outputs)
+    return result
 
 
 @contextlib.contextmanager

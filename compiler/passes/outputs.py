@@ -40,6 +40,8 @@ def run(ctx: Lowering) -> None:
             # artifact is produced; tools read its URI from the producer's outputs manifest.
             ctx.artifact_outputs[name] = {"task": task, "output": output}
         else:
+            kfp_type = type_name(ctx.spec.root.output_definitions.parameters[name].parameter_type)
+            ctx.parameter_outputs[name] = {"task": task, "output": output, "type": kfp_type}
             ctx.pipeline.results.append(
                 tekton.PipelineResult(name=result_name(name), type="string", value=f"$(tasks.{task}.results.{result})"))
 

@@ -1,0 +1,65 @@
+"""`tekflow run`: compile if needed, run on this machine, report; exit 0/1/2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import click
+
+from tekflow.cli.main import user_errors
+
+
+@click.command("run")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=True, exists=False))
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A pipeline parameter (repeatable; typed by the pipeline for .py and IR sources).")
+@click.option("--pipeline", "pipeline_name", metavar="NAME", help="Which @dsl.pipeline of a .py file.")
+@click.option("--run-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where logs, workspaces and artifacts go (default: ./tekflow-runs/<run name>).")
+@click.option("--max-parallel", type=click.IntRange(min=1), metavar="N",
+              help="Run at most N TaskRuns at once (default: the number of cores).")
+@click.option("--output", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: one JSON object on stdout (status, tasks, outputs) for CI.")
+@user_errors
+def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[str], run_dir: Optional[Path],
+                max_parallel: Optional[int], output_format: str) -> None:
+    """Run SOURCE on this machine: a pipeline .py file, a KFP IR file or a Tekton PipelineRun YAML.
+
+    Exit code 0 when the run succeeded, 1 when it failed or was cancelled, 2 on a usage error.
+    """
+    from tekflow.compiler.parameters import parse_assignments
+    from tekflow.local import api
+    from tekflow.local.pipelinerun import is_tekton_file
+    from tekflow.local.progress import print_summary, progress_for
+
+    assignments: dict[str, Any] = parse_assignments(list(params))
+    if is_tekton_file(source):
+        assignments = {k: _tekton_value(v) for k, v in assignments.items()}
+    progress = progress_for(sys.stderr)
+    try:
+        result = api.run(source, assignments, run_dir=run_dir, max_parallel=max_parallel, on_event=progress,
+                         pipeline_name=pipeline_name)
+    finally:
+        if progress is not None:
+            progress.close()
+    if output_format == "json":
+        click.echo(json.dumps({"status": result.status, "tasks": {n: {"status": t.status, "duration_s": t.duration_s}
+                                                                  for n, t in result.tasks.items()},
+                               "outputs": result.outputs, "run_dir": str(result.run_dir)},
+                              sort_keys=True))
+    else:
+        print_summary(result)
+    sys.exit(0 if result.succeeded else 1)
+
+
+def _tekton_value(text: str) -> Any:
+    """Tekton params: a JSON array or object stays one; everything else is a string."""
+    if text.startswith(("[", "{")):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            pass
+    return text
