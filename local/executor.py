@@ -118,8 +118,6 @@ class Execution:
                         self._finish(name, "Skipped", decision)
                         continue
                     self.records[name].status = "Running"
-                    self.records[name].started = time.time()
-                    self._emit({"type": "task_started", "task": name, "taskruns": len(decision)})
                     children_left[name] = len(decision)
                     outcomes[name] = [None] * len(decision)
                     queue.extend((name, i, params) for i, params in enumerate(decision))
@@ -161,6 +159,15 @@ class Execution:
         retries = task.retries or 0
         base = f"{self.name}-{task.name}" + (f"-{index}" if task.matrix else "")
         outcome = None
+        with self.lock:
+            record = self.records[task.name]
+            first = record.started is None
+            if first:
+                record.started = time.time()
+        if first:
+            self._emit({"type": "task_started", "task": task.name,
+                        "taskruns": len(task.matrix.params[0].value) if task.matrix and isinstance(
+                            task.matrix.params[0].value, list) else 1})
         for attempt in range(retries + 1):
             taskrun = base if attempt == 0 else f"{base}-retry{attempt}"
             with self.lock:
@@ -302,7 +309,7 @@ class Execution:
             variables.strings[f"context.{key}"] = value
         for name, record in self.records.items():
             for result, value in record.results.items():
-                variables.add_value(f"tasks.{name}.results.{result}", value)
+                variables.add_value(f"{'finally' if record.is_finally else 'tasks'}.{name}.results.{result}", value)
             if self._task(name).matrix and record.status == "Succeeded":
                 variables.strings[f"tasks.{name}.matrix.length"] = str(len(record.taskruns))
         for binding in self.spec.workspaces:
@@ -360,7 +367,7 @@ class Execution:
         variables = self._pipeline_variables(finally_phase=True)
         outputs: dict[str, Any] = {}
         for result in self.spec.results:
-            refs = result_refs(result.value)
+            refs = result_refs(result.value) | result_refs(result.value, "finally")
             if any(t not in self.records or r not in self.records[t].results for t, r in refs):
                 continue  # Tekton leaves out a result whose task did not produce it
             outputs[result.name] = variables.value(result.value)

@@ -109,14 +109,14 @@ def references(value: Any) -> set[str]:
     return Variables().references(value) if isinstance(value, (str, list, dict)) else set()
 
 
-_RESULT_REF = re.compile(r"^tasks\.([^.\[\]]+)\.results\.([^.\[\]]+)")
+_RESULT_REF = re.compile(r"^(tasks|finally)\.([^.\[\]]+)\.results\.([^.\[\]]+)")
 
 
-def result_refs(value: Any) -> set[tuple[str, str]]:
-    """(task, result) pairs a value references."""
+def result_refs(value: Any, prefix: str = "tasks") -> set[tuple[str, str]]:
+    """(task, result) pairs a value references (`finally` for finally tasks' results)."""
     out = set()
     for key in references(value):
         m = _RESULT_REF.match(key)
-        if m:
-            out.add((m.group(1), m.group(2)))
+        if m and m.group(1) == prefix:
+            out.add((m.group(2), m.group(3)))
     return out
