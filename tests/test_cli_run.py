@@ -1,0 +1,85 @@
+"""`tekflow run` as CI uses it: the console script, --output json, exit codes, errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEKFLOW = [sys.executable, "-m", "tekflow.cli.main"]
+
+
+def _tekflow(*args, cwd=None):
+    return subprocess.run([*TEKFLOW, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_quickstart_runs_and_reports_json(tmp_path):
+    proc = _tekflow("run", str(ROOT / "samples" / "quickstart.py"), "--output", "json", "--run-dir",
+                    str(tmp_path / "run"))
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["status"] == "Succeeded"
+    assert report["outputs"] == {"Output": 0.0517}  # typed as the pipeline declares (a float)
+    assert set(report["tasks"]) == {"make-dataset", "train", "evaluate"}
+    assert all(t["status"] == "Succeeded" and t["duration_s"] > 0 for t in report["tasks"].values())
+    assert (tmp_path / "run" / "status.json").exists()
+
+
+def test_parameters_are_typed_and_change_the_result(tmp_path):
+    proc = _tekflow("run", str(ROOT / "samples" / "quickstart.py"), "-p", "noise=0", "--output", "json",
+                    "--run-dir", str(tmp_path / "run"))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["outputs"]["Output"] == 0.0
+
+
+FAILING = '''
+from tekflow import dsl
+
+@dsl.component(base_image="python:3.11")
+def fails() -> int:
+    raise SystemExit(7)
+
+@dsl.pipeline(name="failing")
+def failing():
+    fails()
+'''
+
+
+def test_a_failed_run_exits_1_with_a_summary(tmp_path):
+    source = tmp_path / "failing.py"
+    source.write_text(FAILING)
+    proc = _tekflow("run", str(source), "--run-dir", str(tmp_path / "run"))
+    assert proc.returncode == 1
+    assert "Failed" in proc.stderr and "Traceback" not in proc.stderr.split("--- ")[0]
+    json_proc = _tekflow("run", str(source), "--output", "json", "--run-dir", str(tmp_path / "run2"))
+    assert json_proc.returncode == 1
+    assert json.loads(json_proc.stdout)["tasks"]["fails"]["status"] == "Failed"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "missing.py"], "no such file"),
+    (["run", "{quickstart}", "-p", "nope=1"], "unknown parameter 'nope'"),
+    (["run", "{quickstart}", "-p", "points=many"], "parameter 'points' expects an integer"),
+    (["run", "{quickstart}", "--max-parallel", "0"], "Invalid value for '--max-parallel'"),
+])
+def test_usage_errors_exit_2_with_one_message(tmp_path, args, message):
+    args = [a.format(quickstart=ROOT / "samples" / "quickstart.py") for a in args]
+    proc = _tekflow(*args, "--run-dir", str(tmp_path / "run"), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_tekton_yaml_with_params(tmp_path):
+    proc = _tekflow("run", str(ROOT / "tests" / "pipelineruns" / "params_results.yaml"), "-p", "greeting=hey",
+                    "-p", 'words=["p","q"]', "--output", "json", "--run-dir", str(tmp_path / "run"))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["outputs"]["joined"] == "hey p q!"
+
+
+@pytest.mark.parametrize("command", [[], ["compile"], ["run"]])
+def test_every_command_has_help(command):
+    proc = _tekflow(*command, "--help")
+    assert proc.returncode == 0 and "Usage:" in proc.stdout
