@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from tekflow import __version__
+from tekflow.errors import TekflowError
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+_DNS_SUBDOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+# Kubernetes resource quantities: 10Gi, 500M, 1.5T, 1e9
+_QUANTITY = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$")
 
 DEFAULT_LAUNCHER_IMAGE = f"tekflow-launcher:{__version__}"
 DEFAULT_PVC_SIZE = "10Gi"
@@ -24,3 +31,16 @@ class CompileOptions:
     namespace: Optional[str] = None
     pvc_size: str = DEFAULT_PVC_SIZE
     storage_class: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        """Check values that would otherwise make an object the API server rejects."""
+        if self.run_name is not None and not _DNS_SUBDOMAIN.match(self.run_name):
+            raise TekflowError(f"--run-name {self.run_name!r} is not a valid Kubernetes name "
+                               "(lowercase letters, digits, '-' and '.', starting and ending alphanumeric)")
+        if self.namespace is not None and not _DNS_LABEL.match(self.namespace):
+            raise TekflowError(f"--namespace {self.namespace!r} is not a valid namespace "
+                               "(at most 63 lowercase letters, digits and '-', starting and ending alphanumeric)")
+        if not _QUANTITY.match(self.pvc_size or ""):
+            raise TekflowError(f"--pvc-size {self.pvc_size!r} is not a Kubernetes quantity (e.g. 10Gi, 500Mi)")
+        if not (self.launcher_image or "").strip() or any(c.isspace() for c in self.launcher_image):
+            raise TekflowError(f"--launcher-image {self.launcher_image!r} is not an image reference")

@@ -1,0 +1,109 @@
+"""User mistakes get one clear `error:` line, exit code 2, and no traceback (CLI subprocesses)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICKSTART = str(ROOT / "samples" / "quickstart.py")
+
+TWO = '''
+from tekflow import dsl
+
+@dsl.component(base_image="python:3.11")
+def c() -> int:
+    return 1
+
+@dsl.pipeline(name="one")
+def one():
+    c()
+
+@dsl.pipeline(name="two")
+def two():
+    c()
+'''
+
+FILES = {
+    "nopipe.py": "x = 1\n",
+    "two.py": TWO,
+    "syntax.py": "from tekflow import dsl\n\ndef broken(:\n    pass\n",
+    "raises.py": "import json\nraise RuntimeError('boom at import')\n",
+    "random.yaml": "just: data\n",
+    "bad.yaml": "a: 1\nb: [2\n",
+    "bad.json": '{"a": ',
+    "tekton.yaml": "apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {name: x}\nspec: {pipelineSpec: {tasks: []}}\n",
+    "artifact_loop.py": '''
+from typing import List
+from tekflow import dsl
+from tekflow.dsl import Dataset, Input, Output
+
+@dsl.component(base_image="python:3.11")
+def make(out: Output[Dataset]):
+    pass
+
+@dsl.pipeline(name="artifact-input")
+def artifact_input(data: Input[Dataset]):
+    make()
+''',
+}
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    for name, text in FILES.items():
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+CASES = [
+    (["missing.py"], "missing.py: no such file"),
+    (["."], "is a directory"),
+    (["nopipe.py"], "no @dsl.pipeline found"),
+    (["two.py"], "2 pipelines in this file (one, two); choose one with --pipeline NAME"),
+    (["two.py", "--pipeline", "three"], "no pipeline named 'three'; pipelines in this file: one, two"),
+    (["syntax.py"], "syntax.py:3: syntax error"),
+    (["raises.py"], "raises.py:2: RuntimeError: boom at import"),
+    ([QUICKSTART, "-p", "nope=1"], "unknown parameter 'nope'; the pipeline's parameters are: noise, points"),
+    ([QUICKSTART, "-p", "points=abc"], "parameter 'points' expects an integer"),
+    ([QUICKSTART, "-p", "noise=[1]"], "parameter 'noise' expects a number"),
+    ([QUICKSTART, "-p", "points"], "expected NAME=VALUE"),
+    (["random.yaml"], "not a KFP IR file"),
+    (["bad.yaml"], "not valid YAML/JSON"),
+    (["bad.json"], "not valid YAML/JSON"),
+    (["tekton.yaml"], "this is a Tekton PipelineRun, not KFP IR"),
+    ([QUICKSTART, "--pipeline-root", "ftp://host/x"], "unsupported scheme 'ftp'"),
+    ([QUICKSTART, "--pvc-size", "lots"], "--pvc-size 'lots' is not a Kubernetes quantity"),
+    ([QUICKSTART, "--run-name", "Bad_Name"], "--run-name 'Bad_Name' is not a valid Kubernetes name"),
+    ([QUICKSTART, "--namespace", "Bad_NS"], "--namespace 'Bad_NS' is not a valid namespace"),
+    (["artifact_loop.py"], "not supported yet: artifact inputs of the pipeline itself"),
+]
+
+
+@pytest.mark.parametrize("args, message", CASES, ids=[" ".join(a).replace(QUICKSTART, "quickstart") for a, _ in CASES])
+def test_user_mistake_gives_one_clear_error(workdir, args, message):
+    proc = subprocess.run([sys.executable, "-m", "tekflow.cli.main", "compile", *args, "-o", "out.yaml"],
+                          cwd=workdir, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and message in errors[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (workdir / "out.yaml").exists()
+
+
+def test_choosing_one_of_two_pipelines_works(workdir):
+    proc = subprocess.run([sys.executable, "-m", "tekflow.cli.main", "compile", "two.py", "--pipeline", "two"],
+                          cwd=workdir, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "generateName: two-" in proc.stdout
+
+
+def test_python_api_raises_the_same_errors(workdir):
+    from tekflow.compiler import Compiler
+    from tekflow.errors import TekflowError
+
+    with pytest.raises(TekflowError, match="unknown parameter 'nope'"):
+        Compiler().compile(QUICKSTART, str(workdir / "x.yaml"), pipeline_parameters={"nope": 1})
+    with pytest.raises(TekflowError, match="expects an integer"):
+        Compiler().compile(QUICKSTART, str(workdir / "x.yaml"), pipeline_parameters={"points": "many"})
