@@ -108,3 +108,15 @@ def test_param_value_union():
     assert from_data(tekton.Param, {"name": "a", "value": ["x", "y"]}).value == ["x", "y"]
     assert from_data(tekton.Param, {"name": "a", "value": {"k": "v"}}).value == {"k": "v"}
     assert from_data(tekton.Param, {"name": "a", "value": "s"}).value == "s"
+
+
+def test_tekflow_dsl_is_a_drop_in_for_kfp_dsl():
+    from kfp import dsl as kfp_dsl
+
+    from tekflow import dsl
+
+    for name in ("component", "container_component", "pipeline", "Input", "Output", "Dataset", "Model", "Metrics",
+                 "Artifact", "If", "Elif", "Else", "Condition", "ParallelFor", "Collected", "ExitHandler", "OneOf",
+                 "importer", "PipelineTaskFinalStatus", "ContainerSpec", "OutputPath", "InputPath",
+                 "ConcatPlaceholder", "IfPresentPlaceholder"):
+        assert getattr(dsl, name) is getattr(kfp_dsl, name), name
