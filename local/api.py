@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional, Union
 from tekflow.compiler import tekton
 
 from .executor import Execution
-from .kfp_outputs import typed_outputs
+from .kfp_outputs import mark_condition_skips, typed_outputs
 from .pipelinerun import is_tekton_file, load_file, resolve
 from .result import RunResult
 
@@ -66,6 +66,7 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
     with _interrupts_cancel(execution):
         result = execution.execute()
     result.outputs = typed_outputs(pipelinerun, name, directory, result.outputs)
+    mark_condition_skips(pipelinerun, result)
     return result
 
 

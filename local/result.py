@@ -56,7 +56,7 @@ class RunResult:
             "status": self.status,
             "reason": self.reason,
             "duration_s": round(self.duration_s, 3),
-            "tasks": {n: {"status": t.status, "reason": t.reason, "duration_s": t.duration_s}
+            "tasks": {n: {"status": t.status, "reason": t.reason, "message": t.message, "duration_s": t.duration_s}
                       for n, t in self.tasks.items()},
             "outputs": self.outputs,
             "run_dir": str(self.run_dir),

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from corpus_support import ROOT, check_run, load_module, manifest, source_of
+from corpus_support import ROOT, cases, check_run, load_module, manifest, source_of, with_fresh_directory
 from tekflow import local
 from tekflow.compiler import Compiler, tekton
 from tekton_validation import validate_files
 
-CORPUS = sorted((ROOT / "tests" / "corpus").glob("p*.py")) + sorted((ROOT / "samples").glob("*.py"))
+CORPUS = sorted((ROOT / "tests" / "corpus").glob("[pc][0-9]*.py")) + sorted((ROOT / "samples").glob("*.py"))
 IDS = [p.stem for p in CORPUS]
 
 
@@ -23,9 +23,7 @@ def compiled(tmp_path_factory):
     for path in CORPUS:
         module = load_module(path)
         target = out_dir / f"{path.stem}.yaml"
-        args = dict(getattr(module, "ARGUMENTS", {}))
-        if path.stem.startswith("p07"):
-            args["marker_dir"] = str(tmp_path_factory.mktemp("marker"))
+        args = with_fresh_directory(module, cases(module)[0].arguments, tmp_path_factory.mktemp("fresh"))
         Compiler().compile(source_of(path, module), str(target), pipeline_parameters=args or None)
         paths[path.stem], modules[path.stem] = target, module
     report = validate_files(list(paths.values()))
@@ -37,7 +35,8 @@ def _run(compiled_paths, stem):
 
 
 def test_corpus_is_large_enough():
-    assert len(CORPUS) >= 15
+    assert len([p for p in CORPUS if p.stem.startswith("p")]) >= 15  # the core lowering
+    assert len([p for p in CORPUS if p.stem.startswith("c")]) >= 40  # control flow
 
 
 @pytest.mark.parametrize("stem", IDS)
@@ -51,10 +50,11 @@ def test_compiling_twice_gives_identical_bytes(compiled, stem, tmp_path):
     paths, modules, _ = compiled
     path = next(p for p in CORPUS if p.stem == stem)
     again = tmp_path / "again.yaml"
-    args = dict(getattr(modules[stem], "ARGUMENTS", {}))
-    if stem.startswith("p07"):  # the same marker directory as the first compile
-        args["marker_dir"] = next(p["value"] for p in yaml.safe_load(paths[stem].read_text())["spec"]["params"]
-                                  if p["name"] == "marker_dir")
+    args = cases(modules[stem])[0].arguments
+    fresh = getattr(modules[stem], "FRESH_DIRECTORY_PARAM", None)
+    if fresh:  # the same directory as the first compile
+        args = {**args, fresh: next(p["value"] for p in yaml.safe_load(paths[stem].read_text())["spec"]["params"]
+                                    if p["name"] == fresh)}
     Compiler().compile(source_of(path, modules[stem]), str(again), pipeline_parameters=args or None)
     assert again.read_bytes() == paths[stem].read_bytes()
 
@@ -62,8 +62,12 @@ def test_compiling_twice_gives_identical_bytes(compiled, stem, tmp_path):
 @pytest.mark.parametrize("stem", IDS)
 def test_runs_locally_with_the_expected_outputs(compiled, stem, tmp_path):
     paths, modules, _ = compiled
-    result = local.run(paths[stem], run_dir=tmp_path / "run")
-    check_run(modules[stem], result)
+    module = modules[stem]
+    path = next(p for p in CORPUS if p.stem == stem)
+    for index, case in enumerate(cases(module)):
+        arguments = with_fresh_directory(module, case.arguments, tmp_path / str(index))
+        result = local.run(source_of(path, module), arguments or None, run_dir=tmp_path / str(index) / "run")
+        check_run(case, result)
 
 
 def test_names_are_dns_labels_unique_and_display_names_kept(compiled):

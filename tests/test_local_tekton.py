@@ -58,7 +58,7 @@ def test_when_skips_consumers_of_skipped_results_and_finally_sees_the_failure(tm
 def test_when_takes_the_other_branch(tmp_path):
     result = _run("when_finally.yaml", tmp_path, params={"mode": "slow"})
     statuses = _statuses(result)
-    assert statuses["slow-path"] == statuses["uses-slow"] == "Succeeded"
+    assert statuses["slow-path"] == statuses["uses-slow"] == "Succeeded", result.summary()
     assert statuses["fast-path"] == "Skipped"
     assert result.status == "Succeeded"
     assert result.outputs["summary"] == "Completed None Succeeded Skipped"

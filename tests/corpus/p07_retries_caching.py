@@ -26,5 +26,6 @@ def retries_caching(marker_dir: str = "/tmp") -> str:
     return e.output
 
 
-ARGUMENTS = {}  # the run test passes a fresh marker_dir
+ARGUMENTS = {}
+FRESH_DIRECTORY_PARAM = "marker_dir"  # the run test passes a fresh directory
 EXPECTED = {"Output": "hello env"}
