@@ -28,15 +28,25 @@ def load(source: Source, params: Optional[dict[str, Any]] = None, pipeline_name:
     For KFP sources `params` are typed pipeline parameters (checked by the compiler); for
     Tekton sources they set the PipelineRun's params.
     """
+    return load_with_ir(source, params, pipeline_name, **compile_options)[0]
+
+
+def load_with_ir(source: Source, params: Optional[dict[str, Any]] = None, pipeline_name: Optional[str] = None,
+                 **compile_options: Any) -> tuple[tekton.PipelineRun, Optional[str]]:
+    """The PipelineRun, and the KFP IR (JSON text) when the source was a KFP pipeline."""
     if isinstance(source, tekton.PipelineRun):
         run = resolve(source)
     elif is_tekton_file(Path(source)):
         run = load_file(Path(source))
     else:
-        from tekflow.compiler import Compiler
+        from google.protobuf import json_format
 
-        run = Compiler().compile_to_pipelinerun(source, params or None, pipeline_name, **compile_options)
-        return resolve(run)
+        from tekflow.compiler import Compiler
+        from tekflow.compiler import ir as ir_loader
+
+        pipeline_ir = ir_loader.load(source, pipeline_name)
+        run = Compiler().compile_to_pipelinerun(pipeline_ir, params or None, **compile_options)
+        return resolve(run), json_format.MessageToJson(pipeline_ir.spec, sort_keys=True)
     if params:
         declared = {p.name for p in run.spec.pipeline_spec.params}
         unknown = sorted(set(params) - declared)
@@ -49,25 +59,46 @@ def load(source: Source, params: Optional[dict[str, Any]] = None, pipeline_name:
         for name, value in params.items():
             given[name] = tekton.Param(name=name, value=value if isinstance(value, (list, dict)) else str(value))
         run.spec.params = list(given.values())
-    return run
+    return run, None
 
 
 def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Optional[Union[str, Path]] = None,
         max_parallel: Optional[int] = None, on_event: Optional[Callable[[dict], None]] = None,
         pipeline_name: Optional[str] = None, env: Optional[dict[str, str]] = None,
-        execution_hook: Optional[Callable[[Execution], None]] = None) -> RunResult:
-    pipelinerun = load(source, params, pipeline_name)
+        execution_hook: Optional[Callable[[Execution], None]] = None, tracking_uri: Optional[str] = None,
+        experiment: Optional[str] = None, hooks: Optional[list] = None) -> RunResult:
+    """Run a pipeline here. With `tracking_uri` (or `hooks`) the run, its tasks, metrics,
+    datasets and models are recorded (tekflow.tracking); tracking never fails the run."""
+    pipelinerun, ir_text = load_with_ir(source, params, pipeline_name)
     name = pipelinerun.metadata.name or (pipelinerun.metadata.generate_name or "run-") + uuid.uuid4().hex[:5]
     pipelinerun.metadata.name = name
     directory = Path(run_dir) if run_dir else Path(os.getcwd()) / "tekflow-runs" / re.sub(r"[^\w.-]", "_", name)
     execution = Execution(pipelinerun, directory, max_parallel=max_parallel, on_event=on_event, env=env)
+    listener = None
+    if tracking_uri or hooks:
+        from tekflow.tracking.setup import tracking_listener
+
+        listener = tracking_listener(pipelinerun, execution, directory, source, ir_text, tracking_uri, experiment,
+                                     hooks or [])
+        execution.on_event = _both(on_event, listener)
     if execution_hook:
         execution_hook(execution)
     with _interrupts_cancel(execution):
         result = execution.execute()
     result.outputs = typed_outputs(pipelinerun, name, directory, result.outputs)
     mark_condition_skips(pipelinerun, result)
+    if listener is not None:
+        listener.finished(result.status)
     return result
+
+
+def _both(first: Optional[Callable[[dict], None]], second: Callable[[dict], None]) -> Callable[[dict], None]:
+    def call(event: dict) -> None:
+        if first is not None:
+            first(event)
+        second(event)
+
+    return call
 
 
 @contextlib.contextmanager

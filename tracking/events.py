@@ -1,0 +1,107 @@
+"""What hooks are told: a pipeline run starting and finishing, each task (or loop iteration)
+finishing with its inputs, outputs, status and timings. Plain data, JSON round-trip (the
+spool stores events as JSON lines)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Optional
+
+# Environment variables a CI system sets, recorded as tags of the pipeline run.
+CI_ENV_PREFIXES = ("GITHUB_", "CI_", "GITLAB_", "BUILDKITE_", "JENKINS_", "CIRCLE_", "TRAVIS_", "TEKTON_")
+CI_ENV_KEYS = ("CI", "BUILD_ID", "BUILD_NUMBER", "BUILD_URL", "JOB_NAME", "GIT_COMMIT", "GIT_BRANCH")
+
+
+@dataclass
+class ArtifactRef:
+    name: str
+    uri: str
+    type: str = "system.Artifact"  # KFP schema title
+    metadata: dict[str, Any] = field(default_factory=dict)
+    producer: Optional[str] = None  # the task that wrote it (None: imported)
+
+
+@dataclass
+class RunInfo:
+    pipeline: str
+    run_name: str
+    run_uid: str
+    params: dict[str, Any] = field(default_factory=dict)
+    status: str = "Running"  # Running | Succeeded | Failed | Cancelled
+    started: Optional[float] = None
+    finished: Optional[float] = None
+    experiment: Optional[str] = None  # default: the pipeline's name
+    tags: dict[str, str] = field(default_factory=dict)  # git, CI, user tags
+    documents: dict[str, str] = field(default_factory=dict)  # artifact file name -> text (IR, PipelineRun)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RunInfo":
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+
+
+@dataclass
+class TaskEvent:
+    run_uid: str
+    task: str  # Tekton pipeline task name
+    kfp_task: str = ""
+    iteration: str = ""  # loop iteration coordinate, "" outside loops
+    status: str = "Succeeded"  # Succeeded | Failed | Skipped | Cancelled
+    started: Optional[float] = None
+    finished: Optional[float] = None
+    params: dict[str, Any] = field(default_factory=dict)  # input parameter values
+    inputs: list[ArtifactRef] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)  # output parameter values
+    artifacts: list[ArtifactRef] = field(default_factory=list)  # output artifacts
+    image: str = ""
+    resources: dict[str, Any] = field(default_factory=dict)
+    cache_hit: bool = False
+    retry_count: int = 0
+    error: str = ""
+
+    @property
+    def duration_s(self) -> Optional[float]:
+        if self.started is None or self.finished is None:
+            return None
+        return self.finished - self.started
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TaskEvent":
+        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        values["inputs"] = [ArtifactRef(**a) for a in values.get("inputs", [])]
+        values["artifacts"] = [ArtifactRef(**a) for a in values.get("artifacts", [])]
+        return cls(**values)
+
+
+def ci_tags(environ: Optional[dict[str, str]] = None) -> dict[str, str]:
+    environ = dict(os.environ if environ is None else environ)
+    return {f"ci.{k}": v[:250] for k, v in sorted(environ.items())
+            if k in CI_ENV_KEYS or k.startswith(CI_ENV_PREFIXES)}
+
+
+def git_tags(directory: str) -> dict[str, str]:
+    """The commit and branch of the repository holding `directory`, when there is one."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=directory, capture_output=True, text=True, timeout=5).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        if not commit:
+            return {}
+        tags = {"mlflow.source.git.commit": commit}
+        branch = git("rev-parse", "--abbrev-ref", "HEAD")
+        if branch and branch != "HEAD":
+            tags["mlflow.source.git.branch"] = branch
+        dirty = git("status", "--porcelain")
+        tags["tekflow.git.dirty"] = "true" if dirty else "false"
+        return tags
+    except (OSError, subprocess.SubprocessError):
+        return {}

@@ -1,0 +1,44 @@
+"""Wire tracking into a local run: the MLflow hook (spooling into the run directory), user hooks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+from tekflow.compiler import tekton
+from tekflow.compiler.emit import to_yaml
+
+from .events import RunInfo, ci_tags, git_tags
+from .hooks import Hook, HookSet, user_hooks
+from .local_listener import TrackingListener
+
+SPOOL_DIR = "tracking-spool"  # inside a run directory
+
+
+def default_tracking_uri() -> str:
+    """MLFLOW_TRACKING_URI, else a SQLite store `mlflow.db` in the working directory."""
+    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{Path.cwd() / 'mlflow.db'}"
+
+
+def tracking_listener(run: tekton.PipelineRun, execution, run_dir: Path, source: Any, ir_text: Optional[str],
+                      tracking_uri: Optional[str], experiment: Optional[str], extra: list[Hook]) -> TrackingListener:
+    annotations = run.metadata.annotations or {}
+    params = {p.name: p.default for p in run.spec.pipeline_spec.params if p.default is not None}
+    params.update({p.name: p.value for p in run.spec.params})
+    tags = {**ci_tags(), "tekflow.source": str(source) if not isinstance(source, tekton.PipelineRun) else "object"}
+    if isinstance(source, (str, os.PathLike)) and Path(source).exists():
+        tags.update(git_tags(str(Path(source).resolve().parent)))
+    documents = {"pipelinerun.yaml": to_yaml(run)}
+    if ir_text:
+        documents["pipeline_ir.json"] = ir_text
+    info = RunInfo(pipeline=annotations.get("tekflow.dev/pipeline-name") or execution.name, run_name=execution.name,
+                   run_uid=execution.uid, params=params, experiment=experiment, tags=tags, documents=documents)
+    hooks: list[Hook] = []
+    if tracking_uri:
+        from .mlflow_hook import MLflowHook
+
+        hooks.append(MLflowHook(tracking_uri, run_dir / SPOOL_DIR, experiment=experiment))
+    listener = TrackingListener(run, info, HookSet([*hooks, *user_hooks(), *extra]), run_dir)
+    listener.execution = execution
+    return listener
