@@ -75,8 +75,11 @@ def compile_command(source: Path, output: Path | None, pipeline_name: str | None
 
 def _register() -> None:
     from tekflow.cli.run import run_command
+    from tekflow.cli.tracking import lineage_command, tracking_group
 
     cli.add_command(run_command)
+    cli.add_command(tracking_group)
+    cli.add_command(lineage_command)
 
 
 def main() -> None:

@@ -21,13 +21,20 @@ from tekflow.cli.main import user_errors
               help="Where logs, workspaces and artifacts go (default: ./tekflow-runs/<run name>).")
 @click.option("--max-parallel", type=click.IntRange(min=1), metavar="N",
               help="Run at most N TaskRuns at once (default: the number of cores).")
+@click.option("--tracking-uri", metavar="URI",
+              help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI, else sqlite:///mlflow.db here).")
+@click.option("--no-tracking", is_flag=True, help="Do not record the run in MLflow.")
+@click.option("--experiment", metavar="NAME", help="MLflow experiment (default: the pipeline's name).")
 @click.option("--output", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: one JSON object on stdout (status, tasks, outputs) for CI.")
 @user_errors
 def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[str], run_dir: Optional[Path],
-                max_parallel: Optional[int], output_format: str) -> None:
+                max_parallel: Optional[int], tracking_uri: Optional[str], no_tracking: bool, experiment: Optional[str],
+                output_format: str) -> None:
     """Run SOURCE on this machine: a pipeline .py file, a KFP IR file or a Tekton PipelineRun YAML.
 
+    The run is recorded in MLflow (see --tracking-uri; --no-tracking turns it off); when MLflow
+    cannot be reached the events are kept in the run directory for `tekflow tracking sync`.
     Exit code 0 when the run succeeded, 1 when it failed or was cancelled, 2 on a usage error.
     """
     from tekflow.compiler.parameters import parse_assignments
@@ -40,8 +47,13 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
         assignments = {k: _tekton_value(v) for k, v in assignments.items()}
     progress = progress_for(sys.stderr)
     try:
+        if not no_tracking:
+            from tekflow.tracking.setup import default_tracking_uri
+
+            tracking_uri = tracking_uri or default_tracking_uri()
         result = api.run(source, assignments, run_dir=run_dir, max_parallel=max_parallel, on_event=progress,
-                         pipeline_name=pipeline_name)
+                         pipeline_name=pipeline_name, tracking_uri=None if no_tracking else tracking_uri,
+                         experiment=experiment)
     finally:
         if progress is not None:
             progress.close()
@@ -52,6 +64,9 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
                               sort_keys=True))
     else:
         print_summary(result)
+        if not no_tracking:
+            click.echo(f"tracking: {tracking_uri} (experiment {experiment or 'named after the pipeline'}; "
+                       f"lineage: tekflow lineage <run id>)", err=True)
     sys.exit(0 if result.succeeded else 1)
 
 

@@ -36,7 +36,7 @@ def load_with_ir(source: Source, params: Optional[dict[str, Any]] = None, pipeli
     """The PipelineRun, and the KFP IR (JSON text) when the source was a KFP pipeline."""
     if isinstance(source, tekton.PipelineRun):
         run = resolve(source)
-    elif is_tekton_file(Path(source)):
+    elif isinstance(source, (str, os.PathLike)) and is_tekton_file(Path(source)):
         run = load_file(Path(source))
     else:
         from google.protobuf import json_format

@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -35,9 +36,11 @@ CLASSIFICATION_TYPES = ("system.ClassificationMetrics", "system.SlicedClassifica
 @contextlib.contextmanager
 def bounded_requests(timeout_s: float) -> Iterator[None]:
     """MLflow's HTTP client reads these per request: no long retries while a pipeline waits."""
-    saved = {k: os.environ.get(k) for k in ("MLFLOW_HTTP_REQUEST_TIMEOUT", "MLFLOW_HTTP_REQUEST_MAX_RETRIES")}
+    keys = ("MLFLOW_HTTP_REQUEST_TIMEOUT", "MLFLOW_HTTP_REQUEST_MAX_RETRIES", "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT")
+    saved = {k: os.environ.get(k) for k in keys}
     os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] = str(int(max(1, timeout_s)))
     os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
+    os.environ["MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT"] = "true"
     try:
         yield
     finally:
@@ -62,10 +65,10 @@ class MLflowHook(Hook):
         self._deliver(run.run_uid, "pipeline_started", {"run": run.to_dict()})
 
     def task_finished(self, run: RunInfo, task: TaskEvent) -> None:
-        self._deliver(run.run_uid, "task_finished", {"run": run.to_dict(), "task": task.to_dict()})
+        self._deliver(run.run_uid, "task_finished", {"run": _light(run), "task": task.to_dict()})
 
     def pipeline_finished(self, run: RunInfo) -> None:
-        self._deliver(run.run_uid, "pipeline_finished", {"run": run.to_dict()})
+        self._deliver(run.run_uid, "pipeline_finished", {"run": _light(run)})
 
     # -- delivery ---------------------------------------------------------------------
     def _deliver(self, run_uid: str, kind: str, payload: dict[str, Any]) -> None:
@@ -80,7 +83,8 @@ class MLflowHook(Hook):
             self.spool.append(run_uid, kind, payload)
 
     def apply(self, kind: str, payload: dict[str, Any]) -> None:
-        with bounded_requests(self.timeout_s):
+        # MLflow prints "View run … at: URL" on stdout: keep stdout for the caller's own output (JSON)
+        with bounded_requests(self.timeout_s), contextlib.redirect_stdout(sys.stderr):
             recorder = self._recorder or Recorder(self.tracking_uri, self.experiment)
             self._recorder = recorder
             run = RunInfo.from_dict(payload["run"])
@@ -92,6 +96,11 @@ class MLflowHook(Hook):
                 recorder.pipeline_finished(run)
             else:
                 raise ValueError(f"unknown event kind {kind!r}")
+
+
+def _light(run: RunInfo) -> dict[str, Any]:
+    """The run without its documents: only pipeline_started logs them (spooled events stay small)."""
+    return {**run.to_dict(), "documents": {}}
 
 
 def _ms(seconds: Optional[float]) -> Optional[int]:

@@ -26,7 +26,8 @@ def tracking_listener(run: tekton.PipelineRun, execution, run_dir: Path, source:
     annotations = run.metadata.annotations or {}
     params = {p.name: p.default for p in run.spec.pipeline_spec.params if p.default is not None}
     params.update({p.name: p.value for p in run.spec.params})
-    tags = {**ci_tags(), "tekflow.source": str(source) if not isinstance(source, tekton.PipelineRun) else "object"}
+    described = str(source) if isinstance(source, (str, os.PathLike)) else f"python:{getattr(source, 'name', 'object')}"
+    tags = {**ci_tags(), "tekflow.source": described}
     if isinstance(source, (str, os.PathLike)) and Path(source).exists():
         tags.update(git_tags(str(Path(source).resolve().parent)))
     documents = {"pipelinerun.yaml": to_yaml(run)}
