@@ -57,6 +57,10 @@ def cli() -> None:
 @click.option("--namespace", metavar="NS", help="metadata.namespace of the PipelineRun.")
 @click.option("--pvc-size", metavar="SIZE", help="Size of the per-run artifact PVC (default 10Gi).")
 @click.option("--storage-class", metavar="NAME", help="StorageClass of the per-run artifact PVC.")
+@click.option("--tracking-uri", metavar="URI", help="Record the run in this MLflow from inside the cluster.")
+@click.option("--tracking-secret", metavar="SECRET",
+              help="Secret whose keys become the launcher's environment (MLFLOW_TRACKING_TOKEN, …).")
+@click.option("--experiment", metavar="NAME", help="MLflow experiment (default: the pipeline's name).")
 @user_errors
 def compile_command(source: Path, output: Path | None, pipeline_name: str | None, params: tuple[str, ...],
                     **flags: Any) -> None:

@@ -9,7 +9,7 @@ from .context import Lowering
 from .ir import PipelineIR
 from .names import dns_label
 from .options import CompileOptions
-from .passes import dependencies, flatten, guards, loops, naming, outputs, pipeline_params, resources, storage, tasks
+from .passes import dependencies, flatten, guards, loops, tracking, naming, outputs, pipeline_params, resources, storage, tasks
 
 PASSES = (
     storage.run,  # artifact store and the scratch workspace
@@ -22,6 +22,7 @@ PASSES = (
     dependencies.run,  # runAfter, cycle check
     resources.run,  # main-step computeResources
     outputs.run,  # pipeline results
+    tracking.run,  # in-cluster MLflow tracking, when asked for
 )
 
 

@@ -31,6 +31,11 @@ class CompileOptions:
     namespace: Optional[str] = None
     pvc_size: str = DEFAULT_PVC_SIZE
     storage_class: Optional[str] = None
+    # MLflow tracking from inside the cluster: the launcher records the run (None: off)
+    tracking_uri: Optional[str] = None
+    # a Secret whose keys become the launcher's environment (MLFLOW_TRACKING_TOKEN, _USERNAME, _PASSWORD…)
+    tracking_secret: Optional[str] = None
+    experiment: Optional[str] = None
 
     def __post_init__(self) -> None:
         """Check values that would otherwise make an object the API server rejects."""
@@ -42,5 +47,13 @@ class CompileOptions:
                                "(at most 63 lowercase letters, digits and '-', starting and ending alphanumeric)")
         if not _QUANTITY.match(self.pvc_size or ""):
             raise TekflowError(f"--pvc-size {self.pvc_size!r} is not a Kubernetes quantity (e.g. 10Gi, 500Mi)")
+        if self.tracking_secret is not None and not _DNS_SUBDOMAIN.match(self.tracking_secret):
+            raise TekflowError(f"--tracking-secret {self.tracking_secret!r} is not a valid Secret name")
+        if self.tracking_uri is not None:
+            from urllib.parse import urlparse
+
+            parsed = urlparse(self.tracking_uri)
+            if parsed.username or parsed.password:
+                raise TekflowError("--tracking-uri must not hold credentials; put them in a Secret (--tracking-secret)")
         if not (self.launcher_image or "").strip() or any(c.isspace() for c in self.launcher_image):
             raise TekflowError(f"--launcher-image {self.launcher_image!r} is not an image reference")

@@ -34,11 +34,17 @@ def _parser() -> argparse.ArgumentParser:
     common(publish)
     publish.add_argument("--exit-code-file", required=True)
     publish.add_argument("--result", action="append", default=[], metavar="NAME=PATH")
+    publish.add_argument("--run-uid", default="", help="the PipelineRun's uid (for tracking)")
+    publish.add_argument("--retry-count", type=int, default=0)
 
     for name, text in (("iterations", "enumerate a loop's iterations"), ("outputs", "gather pipeline outputs")):
         p = commands.add_parser(name, help=text)
         common(p, io=False)
         p.add_argument("--result", action="append", default=[], metavar="NAME=PATH")
+    for name, text in (("track-start", "create the pipeline's MLflow run"), ("track-finish", "close it")):
+        p = commands.add_parser(name, help=text)
+        common(p, io=False)
+        p.add_argument("--run-uid", default="")
     return parser
 
 
@@ -52,11 +58,16 @@ def main(argv: list[str] | None = None) -> int:
             launch.params.setdefault("__run_uid__", args.run_uid)
             prepare(launch, args.io_dir, args.batch)
             return 0
+        if args.command in ("track-start", "track-finish"):
+            from . import tracking_steps
+
+            return getattr(tracking_steps, args.command.replace("-", "_"))(launch, args.run_uid)
         results = parse_params(args.result)
         if args.command == "publish":
             from .publish import publish
 
-            return publish(launch, args.io_dir, _exit_code(args.exit_code_file), results)
+            return publish(launch, args.io_dir, _exit_code(args.exit_code_file), results, args.run_uid,
+                           args.retry_count)
         from . import commands
 
         return getattr(commands, args.command)(launch, results)

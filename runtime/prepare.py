@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from typing import Any
 
 from tekflow.compiler import conditions
@@ -46,7 +47,7 @@ def _prepare_one(launch: Launch, io: str, coord: list[int], items: list[Any]) ->
     spec = launch.spec
     os.makedirs(io, exist_ok=True)
     resolver = launch.resolver(coord, items)
-    state: dict[str, Any] = {"coord": coord, "items": items}
+    state: dict[str, Any] = {"coord": coord, "items": items, "started": time.time()}
     failed_guard = _failed_guard(spec, resolver)
     if failed_guard is not None:
         state["skipped"] = failed_guard

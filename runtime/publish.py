@@ -23,7 +23,8 @@ class PublishError(RuntimeError):
     pass
 
 
-def publish(launch: Launch, io_dir: str, exit_code: int, results: dict[str, str]) -> int:
+def publish(launch: Launch, io_dir: str, exit_code: int, results: dict[str, str], run_uid: str = "",
+            retry_count: int = 0) -> int:
     """Publish every iteration; returns the step's exit code."""
     problems: list[str] = []
     published: Optional[dict[str, Any]] = None
@@ -33,6 +34,11 @@ def publish(launch: Launch, io_dir: str, exit_code: int, results: dict[str, str]
         manifest, missing = _publish_one(launch, io, code)
         problems += missing
         published = manifest
+        if os.environ.get("TEKFLOW_TRACKING_URI"):
+            from .tracking_steps import record_task
+
+            record_task(launch, read_state(io), manifest, "Succeeded" if code == 0 and not missing else "Failed",
+                        run_uid, retry_count)
     if io_dir in dirs and results:
         _write_results(launch, published or {}, results)
     if exit_code != 0:
