@@ -131,6 +131,9 @@ def test_local_run_is_recorded_in_a_sqlite_store(tmp_path, sqlite_uri):
     assert mermaid.startswith("graph LR") and "-->|produced|" in mermaid
     pipeline_graph = json.loads(lineage(parent.info.run_id, sqlite_uri).to_json())
     assert {n["label"] for n in pipeline_graph["nodes"] if n["kind"] == "task"} >= {"train", "shard[0]", "shard[1]"}
+    labels_by_id = {n["id"]: n["label"] for n in pipeline_graph["nodes"]}
+    assert {"from": f"model:{model.model_id}", "to": next(i for i, label in labels_by_id.items() if label == "evaluate"),
+            "relation": "consumed"} in pipeline_graph["edges"]
 
 
 def test_replaying_events_creates_no_duplicates(tmp_path, sqlite_uri):

@@ -220,7 +220,8 @@ class _Builder:
                     graph.add(Node(f"artifact:{value}", "artifact", f"{name[len('tekflow.artifact.'):]} {value}"))
                     aid = f"artifact:{value}"
                 graph.link(tid, aid, "produced")
-        for model_input in getattr(run.inputs, "model_inputs", []) or []:
+        # search_runs leaves model inputs out; get_run has them
+        for model_input in getattr(self.client.get_run(run.info.run_id).inputs, "model_inputs", []) or []:
             model = self.client.get_logged_model(model_input.model_id)
             graph.link(self.add_model(graph, model, follow=follow), tid, "consumed")
         return tid
