@@ -61,6 +61,8 @@ def cli() -> None:
 @click.option("--tracking-secret", metavar="SECRET",
               help="Secret whose keys become the launcher's environment (MLFLOW_TRACKING_TOKEN, …).")
 @click.option("--experiment", metavar="NAME", help="MLflow experiment (default: the pipeline's name).")
+@click.option("--profile", metavar="NAME|FILE",
+              help="Cluster profile for GPU hints: gfd (default), gke, eks, or a profile YAML file.")
 @user_errors
 def compile_command(source: Path, output: Path | None, pipeline_name: str | None, params: tuple[str, ...],
                     **flags: Any) -> None:

@@ -153,6 +153,7 @@ class Lowering:
     pipeline: tekton.PipelineSpec = field(default_factory=tekton.PipelineSpec)
     run_params: list[tekton.Param] = field(default_factory=list)
     run_workspaces: list[tekton.WorkspaceBinding] = field(default_factory=list)
+    run_task_run_specs: list[tekton.PipelineTaskRunSpec] = field(default_factory=list)
     pipeline_root: str = ""  # the URI (may hold a Tekton variable) every launcher gets
     warnings: list[str] = field(default_factory=list)
     # pipeline output artifact name -> {"task": tekton task, "output": output name}

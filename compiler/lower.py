@@ -9,7 +9,7 @@ from .context import Lowering
 from .ir import PipelineIR
 from .names import dns_label
 from .options import CompileOptions
-from .passes import dependencies, flatten, guards, loops, tracking, naming, outputs, pipeline_params, resources, storage, tasks
+from .passes import dependencies, flatten, guards, loops, placement, tracking, naming, outputs, pipeline_params, resources, storage, tasks
 
 PASSES = (
     storage.run,  # artifact store and the scratch workspace
@@ -21,6 +21,7 @@ PASSES = (
     tasks.run,  # one PipelineTask per KFP task: params, launch spec, steps
     dependencies.run,  # runAfter, cycle check
     resources.run,  # main-step computeResources
+    placement.run,  # GPU and scheduling hints
     outputs.run,  # pipeline results
     tracking.run,  # in-cluster MLflow tracking, when asked for
 )
@@ -57,5 +58,6 @@ def build_pipelinerun(ctx: Lowering) -> tekton.PipelineRun:
             pipeline_spec=ctx.pipeline,
             params=ctx.run_params,
             workspaces=ctx.run_workspaces,
+            task_run_specs=ctx.run_task_run_specs,
         ),
     )

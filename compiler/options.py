@@ -36,6 +36,8 @@ class CompileOptions:
     # a Secret whose keys become the launcher's environment (MLFLOW_TRACKING_TOKEN, _USERNAME, _PASSWORD…)
     tracking_secret: Optional[str] = None
     experiment: Optional[str] = None
+    # cluster profile for GPU hints: a built-in name (gfd, gke, eks) or a YAML file
+    profile: Optional[str] = None
 
     def __post_init__(self) -> None:
         """Check values that would otherwise make an object the API server rejects."""

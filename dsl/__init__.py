@@ -8,3 +8,5 @@ from kfp.dsl import *  # noqa: F401,F403  (the whole public DSL of kfp)
 from kfp.dsl import __all__ as _kfp_all
 
 __all__ = list(_kfp_all)
+
+from .hints import gpu, schedule  # noqa: E402,F401 - tekflow's own hints

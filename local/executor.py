@@ -158,6 +158,11 @@ class Execution:
         """One TaskRun (a matrix child), retried as the PipelineTask says."""
         retries = task.retries or 0
         base = f"{self.name}-{task.name}" + (f"-{index}" if task.matrix else "")
+        env = dict(self.env)
+        gpu_env, warning = self._gpus(task)
+        env.update(gpu_env)
+        if warning and index == 0:
+            self._emit({"type": "warning", "task": task.name, "message": warning})
         outcome = None
         with self.lock:
             record = self.records[task.name]
@@ -179,7 +184,7 @@ class Execution:
             ctx = TaskRunContext(
                 name=taskrun, directory=self.run_dir / "tasks" / taskrun, params=params,
                 workspaces=self._workspaces(task, taskrun), deadline=attempt_deadline, cancel=self.cancel_event,
-                context=self._context(task, taskrun, attempt), env=self.env)
+                context=self._context(task, taskrun, attempt), env=env)
             outcome = run_taskrun(task.task_spec, ctx)
             if outcome.succeeded or outcome.reason == "TaskRunCancelled" or self.cancel_event.is_set():
                 break
@@ -187,6 +192,14 @@ class Execution:
                 break
         assert outcome is not None
         return outcome
+
+    @staticmethod
+    def _gpus(task: tekton.PipelineTask) -> tuple[dict[str, str], Optional[str]]:
+        from .gpus import plan, requested
+
+        count = sum(requested(step.compute_resources.limits) for step in task.task_spec.steps
+                    if step.compute_resources is not None)
+        return plan(count, task.name)
 
     # -- decisions ----------------------------------------------------------------------
     def _dependencies(self, task: tekton.PipelineTask) -> set[str]:

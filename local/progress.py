@@ -34,6 +34,8 @@ class PlainProgress:
                 line += f": {event['message'] or event['reason']}"
         elif kind == "run_finished":
             line = f"run {event['run']} {event['status'].lower()}"
+        elif kind == "warning":
+            line = f"warning: {event['message']}"
         else:
             return
         with self.lock:
@@ -64,6 +66,8 @@ class LiveProgress:
             self.states[event["task"]] = {"status": "Running", "since": time.monotonic()}
         elif kind == "task_finished":
             self.states[event["task"]] = {"status": event["status"], "duration": event.get("duration_s")}
+        elif kind == "warning":
+            self.console.print(f"[yellow]warning:[/] {event['message']}")
         self.live.update(self._table())
 
     def _table(self):
