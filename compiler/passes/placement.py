@@ -29,6 +29,17 @@ _MIB = {"Mi": 1, "Gi": 1024, "Ti": 1024 * 1024, "MB": 1, "GB": 1024, "TB": 1024 
 
 
 def run(ctx: Lowering) -> None:
+    from . import kubernetes_platform
+
+    kubernetes_platform.run(ctx)
+    _hints(ctx)
+    for spec in ctx.run_task_run_specs:
+        if spec.pod_template is not None and spec.pod_template == tekton.PodTemplate():
+            spec.pod_template = None  # only labels or annotations were asked for
+    ctx.run_task_run_specs.sort(key=lambda s: s.pipeline_task_name)
+
+
+def _hints(ctx: Lowering) -> None:
     platform = ctx.ir.platform.platforms.get(KEY)
     if platform is None:
         return
@@ -45,10 +56,6 @@ def run(ctx: Lowering) -> None:
             _accelerator(node, hints["accelerator"], profile, spec, where)
         if "scheduling" in hints:
             _scheduling(ctx, node, hints["scheduling"], profile, spec, where)
-    for spec in ctx.run_task_run_specs:
-        if spec.pod_template is not None and spec.pod_template == tekton.PodTemplate():
-            spec.pod_template = None  # only labels or annotations were asked for
-    ctx.run_task_run_specs.sort(key=lambda s: s.pipeline_task_name)
 
 
 def _task_run_spec(ctx: Lowering, node: TaskNode) -> tekton.PipelineTaskRunSpec:
