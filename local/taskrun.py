@@ -134,7 +134,9 @@ def _run_step(step: tekton.Step, name: str, index: int, variables: Variables,
         script_path = step_dir / "script"
         script_path.write_text(script)
         script_path.chmod(0o755)
-        argv = [str(script_path), *variables.items(step.args)]
+        # Run the interpreter named by the shebang rather than exec the file just written: another
+        # thread's fork may still hold it open for writing, and exec would fail with "text file busy".
+        argv = [*_shebang(script), str(script_path), *variables.items(step.args)]
     else:
         argv = variables.items(step.command) + variables.items(step.args)
     if argv[:3] == LAUNCHER:
@@ -170,6 +172,13 @@ def _run_step(step: tekton.Step, name: str, index: int, variables: Variables,
                 _kill(proc)
                 log.write(b"\ntekflow: timed out\n")
                 return -1, "TaskRunTimeout"
+
+
+def _shebang(script: str) -> list[str]:
+    """`#!/usr/bin/env python3 -u` -> ["/usr/bin/env", "python3 -u"] (one optional argument, as the kernel does)."""
+    first = script.splitlines()[0][2:].strip()
+    interpreter, _, argument = first.partition(" ")
+    return [interpreter, argument.strip()] if argument.strip() else [interpreter]
 
 
 def _kill(proc: subprocess.Popen) -> None:

@@ -441,3 +441,27 @@ def test_the_test_pipelineruns_are_valid_tekton(doc):
     from tekton_validation import assert_valid
 
     assert_valid(doc)
+
+
+def test_scripts_with_any_shebang_run_under_load(tmp_path):
+    # many scripts written and started from several threads at once (a fork holding a freshly
+    # written script open must not make its exec fail)
+    tasks = "".join(f"""      - name: t{i}
+        taskSpec:
+          results: [{{name: out}}]
+          steps:
+            - name: py
+              image: python
+              script: |
+                #!/usr/bin/env python3
+                open("$(results.out.path)", "w").write("py{i}")
+            - name: sh
+              image: busybox
+              script: |
+                #!/bin/sh -e
+                test -s $(results.out.path)
+""" for i in range(24))
+    doc = f"apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {{name: load}}\nspec:\n  pipelineSpec:\n    tasks:\n{tasks}"
+    result = _run(doc, tmp_path, max_parallel=8)
+    assert result.status == "Succeeded", result.summary()
+    assert {r.results["out"] for r in result.tasks.values()} == {f"py{i}" for i in range(24)}
