@@ -383,3 +383,25 @@ def test_settings_inside_loops_reach_the_task(compiled):
     assert {e.name: e.value for e in _main(odd).env} == {"PREFIX": "odd-"} and odd.retries == 1
     assert _launch_spec(odd)["guards"] and odd.matrix is not None
     assert tagged.matrix.params[0].value == ["0", "1"]  # parallelism=2
+
+
+def test_settings_in_a_pipeline_component_inside_a_condition(compiled):
+    tasks = _tasks(_run(compiled, "c47_settings_in_nested_groups"))
+    line = tasks["env-line"]
+    assert {e.name: e.value for e in _main(line).env} == {"COLOR": "green", "SIZE": "xl"}
+    assert line.when and _launch_spec(line)["caching"] is False
+    value = tasks["env-value"]
+    assert value.matrix is not None and _launch_spec(value)["guards"] and value.retries == 2
+
+
+def test_exit_handler_around_a_loop_sees_the_loop_task(compiled):
+    tasks = _tasks(_run(compiled, "c48_exit_handler_loop_failure"))
+    watched = _launch_spec(tasks["exit-report"])["inputs"]["parameters"]["status"]["final_status"]["tasks"]
+    assert {tasks["check"].name, tasks["after-loop"].name} <= set(watched)
+
+
+def test_one_of_inside_a_loop_reads_the_same_iteration(compiled):
+    tasks = _tasks(_run(compiled, "c50_oneof_in_loop"))
+    options = _launch_spec(tasks["arrow"])["inputs"]["parameters"]["y"]["one_of"]
+    assert [(o["producer"], o.get("depth")) for o in options] == \
+           [(tasks["halve"].name, 1), (tasks["triple-plus-one"].name, 1)]
