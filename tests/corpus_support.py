@@ -41,8 +41,14 @@ class Case:
 
 def cases(module: ModuleType) -> list[Case]:
     if hasattr(module, "VARIANTS"):
-        return [Case(v.get("arguments", {}), v.get("expected"), v.get("status", "Succeeded"), v.get("tasks", {}))
-                for v in module.VARIANTS]
+        out = []
+        for v in module.VARIANTS:
+            if isinstance(v, (tuple, list)):  # (ARGUMENTS, EXPECTED, EXPECTED_TASKS)
+                arguments, expected, tasks = (list(v) + [None, None, None])[:3]
+                v = {"arguments": arguments, "expected": expected, "tasks": tasks or {}}
+            out.append(Case(v.get("arguments") or {}, v.get("expected"), v.get("status", "Succeeded"),
+                            v.get("tasks") or {}))
+        return out
     return [Case(dict(getattr(module, "ARGUMENTS", {})), getattr(module, "EXPECTED", None),
                  getattr(module, "EXPECTED_STATUS", "Succeeded"), getattr(module, "EXPECTED_TASKS", {}),
                  getattr(module, "TASKRUNS", {}))]

@@ -70,6 +70,19 @@ def test_runs_locally_with_the_expected_outputs(compiled, stem, tmp_path):
         check_run(case, result)
 
 
+CONTROL = sorted((ROOT / "tests" / "control").glob("c[0-9]*.py"))
+
+
+@pytest.mark.parametrize("path", CONTROL, ids=[p.stem for p in CONTROL])
+def test_second_control_flow_corpus_runs_locally(path, tmp_path):
+    """tests/control (compiled and validated by test_compile_control.py), run with every variant."""
+    module = load_module(path)
+    for index, case in enumerate(cases(module)):
+        arguments = with_fresh_directory(module, case.arguments, tmp_path / str(index))
+        result = local.run(source_of(path, module), arguments or None, run_dir=tmp_path / str(index) / "run")
+        check_run(case, result)
+
+
 def test_names_are_dns_labels_unique_and_display_names_kept(compiled):
     run = _run(compiled[0], "p08_display_names")
     names = [t.name for t in run.spec.pipeline_spec.tasks]
