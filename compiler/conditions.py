@@ -159,7 +159,7 @@ def evaluate(comparisons: list[Comparison], values: dict[str, Any]) -> bool:
 
 
 def _holds(comparison: Comparison, values: dict[str, Any]) -> bool:
-    left, right = _value(comparison.left, values), _value(comparison.right, values)
+    left, right = _numbers_alike(_value(comparison.left, values), _value(comparison.right, values))
     try:
         result = {
             "==": lambda: left == right,
@@ -172,6 +172,25 @@ def _holds(comparison: Comparison, values: dict[str, Any]) -> bool:
     except TypeError:
         raise ValueError(f"cannot compare {left!r} {comparison.operator} {right!r}") from None
     return not result if comparison.negate else result
+
+
+def _numbers_alike(left: Any, right: Any) -> tuple[Any, Any]:
+    """kfp types the fields of loop items as strings, so `item.age > 40` may compare 41 with '40'
+    (or '41' with 40): compare those as numbers."""
+    def number(value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return float(value) if any(c in value for c in ".eE") else int(value)
+            except ValueError:
+                return value
+        return value
+
+    is_number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
+    if is_number(left) and isinstance(right, str):
+        return left, number(right)
+    if is_number(right) and isinstance(left, str):
+        return number(left), right
+    return left, right
 
 
 def _value(operand: Operand, values: dict[str, Any]) -> Any:

@@ -130,6 +130,9 @@ def test_double_comparison_is_evaluated_by_the_launcher_reading_the_producer():
     ("int(inputs.parameter_values['n']) <= 2", {"n": 3}, False),
     ("double(inputs.parameter_values['r']) >= 0.5", {"r": 0.5}, True),
     ("inputs.parameter_values['b'] == true", {"b": True}, True),
+    ("inputs.parameter_values['age'] > '40'", {"age": 41}, True),  # a loop item's field typed as a string
+    ("int(inputs.parameter_values['age']) > 40", {"age": "39"}, False),
+    ("inputs.parameter_values['s'] == 'abc'", {"s": "abc"}, True),
 ])
 def test_condition_expressions_parse_and_evaluate(expression, values, expected):
     assert conditions.evaluate(conditions.parse(expression), values) is expected
