@@ -60,13 +60,17 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
     if output_format == "json":
         click.echo(json.dumps({"status": result.status, "tasks": {n: {"status": t.status, "duration_s": t.duration_s}
                                                                   for n, t in result.tasks.items()},
-                               "outputs": result.outputs, "run_dir": str(result.run_dir)},
+                               "outputs": result.outputs, "run_dir": str(result.run_dir),
+                               "tracking_run_id": result.tracking_run_id},
                               sort_keys=True))
     else:
         print_summary(result)
-        if not no_tracking:
-            click.echo(f"tracking: {tracking_uri} (experiment {experiment or 'named after the pipeline'}; "
-                       f"lineage: tekflow lineage <run id>)", err=True)
+        if result.tracking_run_id:
+            click.echo(f"tracked in {tracking_uri} as run {result.tracking_run_id} "
+                       f"(tekflow lineage {result.tracking_run_id})", err=True)
+        elif not no_tracking:
+            click.echo(f"tracking: MLflow at {tracking_uri} was not reached; events kept in "
+                       f"{result.run_dir}/tracking-spool (tekflow tracking sync)", err=True)
     sys.exit(0 if result.succeeded else 1)
 
 

@@ -89,6 +89,8 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
     mark_condition_skips(pipelinerun, result)
     if listener is not None:
         listener.finished(result.status)
+        result.tracking_run_id = next((h.parent_run_id for h in listener.hooks.hooks
+                                       if getattr(h, "parent_run_id", None)), None)
     return result
 
 

@@ -44,6 +44,7 @@ class RunResult:
     outputs: dict[str, Any]  # the PipelineRun's results
     run_dir: Path
     duration_s: float
+    tracking_run_id: Optional[str] = None  # the pipeline's MLflow run when tracking reached MLflow
 
     @property
     def succeeded(self) -> bool:
@@ -60,6 +61,7 @@ class RunResult:
                       for n, t in self.tasks.items()},
             "outputs": self.outputs,
             "run_dir": str(self.run_dir),
+            "tracking_run_id": self.tracking_run_id,
         }
 
     def to_json(self) -> str:

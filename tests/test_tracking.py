@@ -231,10 +231,12 @@ def test_cli_run_records_by_default_and_lineage_answers(tmp_path):
                           cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "mlflow.db").exists()
+    reported_run_id = json.loads(proc.stdout)["tracking_run_id"]
     client = MlflowClient(f"sqlite:///{tmp_path / 'mlflow.db'}")
     experiment = client.get_experiment_by_name("quickstart")
     parent = next(r for r in client.search_runs([experiment.experiment_id])
                   if r.data.tags.get("tekflow.kind") == "pipeline")
+    assert reported_run_id == parent.info.run_id  # what CI reads from --output json
     answer = subprocess.run([sys.executable, "-m", "tekflow.cli.main", "lineage", parent.info.run_id, "--output",
                              "mermaid"], cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
     assert answer.returncode == 0, answer.stderr

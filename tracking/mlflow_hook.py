@@ -59,6 +59,7 @@ class MLflowHook(Hook):
         self.experiment = experiment
         self.timeout_s = timeout_s
         self._recorder: Optional[Recorder] = None
+        self.parent_run_id: Optional[str] = None  # the pipeline's MLflow run, once known
 
     # -- Hook -------------------------------------------------------------------------
     def pipeline_started(self, run: RunInfo) -> None:
@@ -90,6 +91,7 @@ class MLflowHook(Hook):
             run = RunInfo.from_dict(payload["run"])
             if kind == "pipeline_started":
                 recorder.pipeline_started(run)
+                self.parent_run_id = recorder.parent(run)[1]
             elif kind == "task_finished":
                 recorder.task_finished(run, TaskEvent.from_dict(payload["task"]))
             elif kind == "pipeline_finished":
