@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from typing import NoReturn
 
 from .entries import EntryError
 from .iterations import IterationError
@@ -12,9 +13,20 @@ from .launch import Launch, parse_params
 from .spec import SpecError
 
 
+# What every task's launch spec holds; a spec without them comes from a mismatched compiler.
+TASK_SPEC_KEYS = ("task", "component", "container", "inputs", "outputs")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes end like every other launcher error: one line in the step's log."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"tekflow launcher: error: {self.prog}: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tekflow.runtime", description="tekflow launcher steps")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="python -m tekflow.runtime", description="tekflow launcher steps")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def common(p: argparse.ArgumentParser, io: bool = True) -> None:
         p.add_argument("--spec", required=True, help="the launch spec (JSON)")
@@ -52,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         launch = Launch.from_args(args.spec, args.pipeline_root, args.run, args.param)
+        _check_spec(launch.spec, args.command)
         if args.command == "prepare":
             from .prepare import prepare
 
@@ -77,6 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:  # a launcher bug: keep the traceback in the step's log
         traceback.print_exc()
         return 1
+
+
+def _check_spec(spec: dict, command: str) -> None:
+    required = TASK_SPEC_KEYS if command in ("prepare", "publish") else ("task",)
+    missing = [key for key in required if key not in spec]
+    if missing:
+        raise SpecError(f"the launch spec has no {', '.join(map(repr, missing))}: "
+                        "the launcher image does not match the compiler")
 
 
 def _exit_code(path: str) -> int:

@@ -94,6 +94,8 @@ def _prepare_one(launch: Launch, io: str, coord: list[int], items: list[Any]) ->
         state_outputs[name] = {"uri": store_uri, "local": local, "type": artifact_type}
 
     executor_input = {"inputs": {"parameterValues": parameter_values, "artifacts": input_artifacts}, "outputs": outputs}
+    if spec.get("caching") and cached_outputs(launch, executor_input) is not None:
+        raise PrepareError("reusing cached outputs is not supported yet")
     argv = _command(launch, executor_input, coord)
     argv_dir = os.path.join(io, "argv")
     os.makedirs(argv_dir, exist_ok=True)
@@ -104,6 +106,15 @@ def _prepare_one(launch: Launch, io: str, coord: list[int], items: list[Any]) ->
         f.write(str(len(argv)))
     state.update(artifacts=state_outputs, inputs={"parameters": parameter_values, "artifacts": input_artifacts})
     write_state(io, state)
+
+
+def cached_outputs(launch: Launch, executor_input: dict[str, Any]) -> dict[str, Any] | None:
+    """The caching hook: the manifest of an earlier execution with the same component and inputs.
+
+    There is no cache store yet, so there is never a hit and main always runs; a hit would write
+    `skip-main` and hand the cached manifest to publish.
+    """
+    return None
 
 
 def _flatten(records: list) -> list:
@@ -174,15 +185,32 @@ def _command(launch: Launch, executor_input: dict[str, Any], coord: list[int]) -
     command = list(container.get("command", [])) + list(container.get("args", []))
     if os.environ.get("TEKFLOW_LOCAL") == "1":
         command = strip_pip_preamble(command)
+    # IfPresent asks whether the task was given the input, so it sees only the given ones; every
+    # other placeholder and `{{$}}` see the declared defaults too, as KFP's own launcher does.
+    given = placeholder_utils.get_provided_inputs(executor_input)
+    command = placeholder_utils.flatten_list(
+        [placeholder_utils.resolve_struct_placeholders(part, given) for part in command])
     task_name = launch.task + (f"-{'.'.join(map(str, coord))}" if coord else "")
     return placeholder_utils.replace_placeholders(
         full_command=command,
-        executor_input_dict=executor_input,
+        executor_input_dict=_with_defaults(executor_input, launch.spec["component"]),
         pipeline_resource_name=launch.run,
         task_resource_name=task_name,
         pipeline_root=launch.root,
         unique_pipeline_id=launch.params.get("__run_uid__", launch.run),
     )
+
+
+def _with_defaults(executor_input: dict[str, Any], component: dict[str, Any]) -> dict[str, Any]:
+    """The ExecutorInput with each input that was not given set to its declared default."""
+    given = executor_input["inputs"]["parameterValues"]
+    defaults = {}
+    for name, definition in component.get("inputDefinitions", {}).get("parameters", {}).items():
+        if name not in given and "defaultValue" in definition:
+            defaults[name] = _typed(name, definition["defaultValue"], definition.get("parameterType", "STRING"))
+    if not defaults:
+        return executor_input
+    return {**executor_input, "inputs": {**executor_input["inputs"], "parameterValues": {**defaults, **given}}}
 
 
 def strip_pip_preamble(command: list[str]) -> list[str]:

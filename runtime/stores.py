@@ -37,6 +37,9 @@ class Store:
     def local_path(self, uri: str) -> Optional[str]:
         return None
 
+    def exists(self, uri: str) -> bool:
+        raise NotImplementedError
+
     def read_json(self, uri: str) -> Optional[dict[str, Any]]:
         raise NotImplementedError
 
@@ -58,6 +61,9 @@ class FileStore(Store):
         if parsed.scheme not in ("", "file"):
             raise ValueError(f"{uri!r} is not a file:// URI")
         return unquote(parsed.path) if parsed.scheme else uri
+
+    def exists(self, uri: str) -> bool:
+        return os.path.exists(self.local_path(uri))
 
     def read_json(self, uri: str) -> Optional[dict[str, Any]]:
         try:
@@ -99,6 +105,9 @@ class FsspecStore(Store):
         import fsspec
 
         self.fs = fsspec.filesystem(protocol)
+
+    def exists(self, uri: str) -> bool:
+        return self.fs.exists(uri)
 
     def read_json(self, uri: str) -> Optional[dict[str, Any]]:
         try:
