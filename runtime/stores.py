@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 import tempfile
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import unquote, urlparse
 
 MANIFEST = "_tekflow_outputs.json"
@@ -117,8 +117,8 @@ class FsspecStore(Store):
             return None
 
     def write_json(self, uri: str, data: dict[str, Any]) -> None:
-        with self.fs.open(uri, "w", encoding="utf-8") as f:
-            json.dump(data, f, sort_keys=True)
+        text = json.dumps(data, sort_keys=True).encode()
+        self._making_parent(uri, lambda: self.fs.pipe_file(uri, text))
 
     def download(self, uri: str, path: str) -> None:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
@@ -129,9 +129,17 @@ class FsspecStore(Store):
 
     def upload(self, path: str, uri: str) -> None:
         if os.path.isdir(path):
-            self.fs.put(path.rstrip("/") + "/", uri, recursive=True)
+            self._making_parent(uri, lambda: self.fs.put(path.rstrip("/") + "/", uri, recursive=True))
         else:
-            self.fs.put(path, uri)
+            self._making_parent(uri, lambda: self.fs.put(path, uri))
+
+    def _making_parent(self, uri: str, write: Callable[[], Any]) -> None:
+        """Object stores have no directories; file systems that do (fsspec's local://) need the parent."""
+        try:
+            write()
+        except FileNotFoundError:
+            self.fs.makedirs(uri.rstrip("/").rsplit("/", 1)[0], exist_ok=True)
+            write()
 
 
 def store_for(uri: str) -> Store:

@@ -31,6 +31,7 @@ class HarnessRun:
     logs: dict[str, str] = field(default_factory=dict)
     store: Path = Path()
     run_name: str = ""
+    store_root: str | None = None
 
     def manifest(self, task: str, coord: str = "") -> dict:
         path = self.store / self.run_name / task / (coord and coord + "/") / "_tekflow_outputs.json"
@@ -38,14 +39,16 @@ class HarnessRun:
 
 
 def run_pipelinerun(run: tekton.PipelineRun, workdir: Path, params: dict[str, str] | None = None,
-                    run_name: str = "run-1") -> HarnessRun:
+                    run_name: str = "run-1", store_root: str | None = None) -> HarnessRun:
+    """Run every task; `store_root` replaces each launcher's --pipeline-root (e.g. an fsspec
+    `local://` URI standing in for an object store, whose layout is then under workdir/store)."""
     spec = run.spec.pipeline_spec
     values = {p.name: p.default for p in spec.params if p.default is not None}
     values.update({p.name: p.value for p in run.spec.params})
     values.update(params or {})
     store = workdir / "store"
     store.mkdir(parents=True, exist_ok=True)
-    out = HarnessRun(store=store, run_name=run_name)
+    out = HarnessRun(store=store, run_name=run_name, store_root=store_root)
     pending = list(spec.tasks)
     while pending:
         ready = [t for t in pending if all(d in out.status for d in _deps(t))]
@@ -117,6 +120,8 @@ def _run_taskrun(task, task_params, values, out: HarnessRun, trdir: Path, run_na
     log = []
     for step in task.task_spec.steps:
         argv = [_substitute(a, values, out, local, run_name) for a in [*step.command, *step.args]]
+        if out.store_root and "--pipeline-root" in argv:
+            argv[argv.index("--pipeline-root") + 1] = out.store_root
         if argv[:3] == ["python3", "-m", "tekflow.runtime"]:
             argv[0] = sys.executable
         step_env = dict(env, **{e.name: e.value for e in step.env})

@@ -5,6 +5,8 @@ tests/runtime_harness.py (a minimal step runner), so values and artifacts must r
 """
 
 import json
+import subprocess
+import sys
 from typing import Dict, List, NamedTuple
 
 import pytest
@@ -203,3 +205,182 @@ def fstring(who: str = "world") -> str:
 def test_fstring_constants_resolve_against_upstream_values(tmp_path):
     run, out = _run(fstring, tmp_path)
     assert out.outputs["Output"] == "hello world!"
+
+
+@dsl.component(base_image="python:3.11")
+def spill_word() -> str:
+    return "tekflow:spilled"
+
+
+@dsl.component(base_image="python:3.11")
+def exclaim(s: str) -> str:
+    return s + "!"
+
+
+@dsl.pipeline(name="sentinel")
+def sentinel() -> str:
+    return exclaim(s=spill_word().output).output
+
+
+def test_a_real_value_equal_to_the_sentinel_is_spilled_and_read_exactly(tmp_path):
+    run, out = _run(sentinel, tmp_path)
+    assert out.results["spill-word"]["Output"] == "tekflow:spilled"
+    assert out.manifest("spill-word")["parameters"]["Output"] == "tekflow:spilled"
+    assert out.outputs["Output"] == "tekflow:spilled!"
+
+
+@dsl.component(base_image="python:3.11")
+def rows(n: int, data: Output[Dataset]):
+    with open(data.path, "w") as f:
+        f.write("".join(f"r{i}\n" for i in range(n)))
+
+
+@dsl.container_component
+def count_lines(data: Input[Dataset], lines: dsl.OutputPath(int), ratio: dsl.OutputPath(float)):
+    # an int written as 3.0 still arrives as an int
+    return dsl.ContainerSpec(image="alpine:3", command=["sh", "-c", 'n=$(wc -l < "$0"); printf "%s.0" $n > "$1"; '
+                                                                     'printf "%s" $n > "$2"'],
+                             args=[data.path, lines, ratio])
+
+
+@dsl.component(base_image="python:3.11")
+def describe(lines: int, ratio: float) -> str:
+    return f"{type(lines).__name__}:{lines} {type(ratio).__name__}:{ratio}"
+
+
+@dsl.pipeline(name="artifact-path")
+def artifact_path(n: int = 3) -> str:
+    counted = count_lines(data=rows(n=n).outputs["data"])
+    return describe(lines=counted.outputs["lines"], ratio=counted.outputs["ratio"]).output
+
+
+def test_container_input_artifact_path_and_typed_output_files(tmp_path):
+    run, out = _run(artifact_path, tmp_path, n=4)
+    assert set(out.status.values()) == {"Succeeded"}, out.logs
+    assert out.manifest("count-lines")["parameters"] == {"lines": 4, "ratio": 4.0}
+    assert out.results["count-lines"] == {"lines": "4", "ratio": "4.0"}
+    assert out.outputs["Output"] == "int:4 float:4.0"
+
+
+@dsl.container_component
+def greet(out: dsl.OutputPath(str), name: str = "anon", times: int = 2, extra: str = ""):
+    return dsl.ContainerSpec(
+        image="alpine:3", command=["sh", "-c", 'printf "%s|%s|%s" "$1" "$2" "$3" > "$0"'],
+        args=[out, name, times, dsl.IfPresentPlaceholder(input_name="extra", then=["given"], else_=["not-given"])])
+
+
+@dsl.pipeline(name="defaults")
+def defaults():
+    greet().set_display_name("bare")
+    greet(name="bo", extra="x").set_display_name("given")
+
+
+def test_container_placeholders_of_inputs_not_given_take_their_defaults(tmp_path):
+    run, out = _run(defaults, tmp_path)
+    assert set(out.status.values()) == {"Succeeded"}, out.logs
+    tasks = {t.display_name: t.name for t in run.spec.pipeline_spec.tasks}
+    assert out.manifest(tasks["bare"])["parameters"]["out"] == "anon|2|not-given"
+    assert out.manifest(tasks["given"])["parameters"]["out"] == "bo|2|given"
+
+
+@dsl.component(base_image="python:3.11")
+def train(epochs: int, model: Output[Model], report: Output[Artifact]):
+    import os
+    os.makedirs(model.path)
+    for name in ("weights.bin", "config.json"):
+        with open(os.path.join(model.path, name), "w") as f:
+            f.write(f"{name}:{epochs}")
+    with open(report.path, "w") as f:
+        f.write("report")
+    model.metadata["epochs"] = epochs
+
+
+@dsl.component(base_image="python:3.11")
+def evaluate(model: Input[Model], report: Input[Artifact]) -> str:
+    import os
+    files = sorted(os.listdir(model.path))
+    return ";".join([f"{n}={open(os.path.join(model.path, n)).read()}" for n in files]
+                    + [open(report.path).read(), str(model.metadata["epochs"])])
+
+
+@dsl.pipeline(name="remote")
+def remote(epochs: int = 2) -> str:
+    trained = train(epochs=epochs)
+    return evaluate(model=trained.outputs["model"], report=trained.outputs["report"]).output
+
+
+def test_a_remote_store_gets_uploads_and_consumers_download(tmp_path):
+    # fsspec's local:// is not used in place: prepare downloads and publish uploads, as with s3://
+    run = Compiler().compile_to_pipelinerun(remote, pipeline_root="s3://bucket/root")
+    out = run_pipelinerun(run, tmp_path, store_root=f"local://{tmp_path}/store")
+    assert set(out.status.values()) == {"Succeeded"}, out.logs
+    assert out.outputs["Output"] == "config.json=config.json:2;weights.bin=weights.bin:2;report;2"
+    (model,) = out.manifest("train")["artifacts"]["model"]
+    assert model["uri"] == f"local://{tmp_path}/store/run-1/train/model"
+    assert model["metadata"] == {"epochs": 2}
+    assert (out.store / "run-1" / "train" / "model" / "weights.bin").read_text() == "weights.bin:2"
+    assert (out.store / "run-1" / "train" / "report").read_text() == "report"
+    # the components worked on copies under their io dirs
+    assert list(tmp_path.glob("train-0/io/artifacts/outputs/model/weights.bin"))
+    assert list(tmp_path.glob("evaluate-0/io/artifacts/inputs/model/0/*/weights.bin"))
+
+
+def _launcher(args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "tekflow.runtime", *args], capture_output=True, text=True, **kwargs)
+
+
+def _step_args(run, task_name, step_name):
+    (task,) = [t for t in run.spec.pipeline_spec.tasks if t.name == task_name]
+    (step,) = [s for s in task.task_spec.steps if s.name == step_name]
+    return list(step.args)
+
+
+def _set(args, flag, value):
+    args[args.index(flag) + 1] = value
+    return args
+
+
+def test_usage_mistakes_are_one_line_errors():
+    proc = _launcher(["prepare", "--spec", "{}"])
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("tekflow launcher: error: ") and proc.stderr.count("\n") == 1
+    assert "--io-dir" in proc.stderr and "usage" not in proc.stderr
+
+
+def test_a_spill_sentinel_without_the_producers_manifest_is_a_clear_error(tmp_path):
+    run = Compiler().compile_to_pipelinerun(spill)
+    args = _step_args(run, "length", "prepare")
+    _set(args, "--io-dir", str(tmp_path / "io"))
+    _set(args, "--pipeline-root", f"file://{tmp_path}/store")
+    _set(args, "--run", "r")
+    (param,) = [a for a in args if a.startswith("s=$(params.")]  # the task param holds big's result
+    args[args.index(param)] = "s=tekflow:spilled"
+    args = [a.replace("$(context.pipelineRun.uid)", "u").replace("$(context.task.retry-count)", "0") for a in args]
+    proc = _launcher(["prepare", *args])
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("tekflow launcher: error: input 's': ") and "spilled" in proc.stderr
+
+
+def test_publish_without_an_exit_code_counts_main_as_failed(tmp_path):
+    run = Compiler().compile_to_pipelinerun(spill)
+    common = {"--io-dir": str(tmp_path / "io"), "--pipeline-root": f"file://{tmp_path}/store", "--run": "r"}
+    prepare = _step_args(run, "big", "prepare")
+    for flag, value in common.items():
+        _set(prepare, flag, value)
+    prepare = [a.replace("$(params.n)", "7").replace("$(context.pipelineRun.uid)", "u")
+               .replace("$(context.task.retry-count)", "0") for a in prepare]
+    assert _launcher(["prepare", *prepare]).returncode == 0
+    publish = _step_args(run, "big", "publish")
+    for flag, value in common.items():
+        _set(publish, flag, value)
+    _set(publish, "--exit-code-file", str(tmp_path / "never-written"))
+    result = tmp_path / "result"
+    (with_result,) = [a for a in publish if a.startswith("Output=")]
+    publish[publish.index(with_result)] = f"Output={result}"
+    proc = _launcher(["publish", *publish])
+    assert proc.returncode == 1
+    assert "left no exit code" in proc.stderr
+    manifest = json.loads((tmp_path / "store/r/big/_tekflow_outputs.json").read_text())
+    assert manifest["error"] == "the main step exited with code 1" and manifest["parameters"] == {}
+    assert result.read_text() == ""

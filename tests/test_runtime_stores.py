@@ -40,3 +40,30 @@ def test_fsspec_store_round_trips_files_and_directories(tmp_path):
     store.write_json("memory://bucket/run/train/_tekflow_outputs.json", {"artifacts": {}})
     assert store.read_json("memory://bucket/run/train/_tekflow_outputs.json") == {"artifacts": {}}
     assert store.read_json("memory://bucket/run/none/_tekflow_outputs.json") is None
+
+
+def test_exists_in_both_kinds_of_store(tmp_path):
+    (tmp_path / "here").write_text("x")
+    assert stores.store_for("file:///").exists(f"file://{tmp_path}/here")
+    assert not stores.store_for("file:///").exists(f"file://{tmp_path}/missing")
+    memory = stores.store_for("memory://bucket")
+    memory.write_json("memory://bucket/exists/m.json", {})
+    assert memory.exists("memory://bucket/exists/m.json")
+    assert not memory.exists("memory://bucket/exists/other.json")
+
+
+def test_fsspec_store_with_real_directories_makes_parents_and_reuploads_in_place(tmp_path):
+    # fsspec's local:// behaves like a file system, not an object store: parents must exist
+    store = stores.store_for(f"local://{tmp_path}/store")
+    source = tmp_path / "model"
+    (source / "sub").mkdir(parents=True)
+    (source / "sub" / "w").write_text("1")
+    (tmp_path / "one").write_text("2")
+    target = f"local://{tmp_path}/store/run/task/model"
+    store.upload(str(source), target)
+    store.upload(str(source), target)  # a retried publish must not nest model/model
+    store.upload(str(tmp_path / "one"), f"local://{tmp_path}/store/run/task/deep/one")
+    store.write_json(stores.manifest_uri(f"local://{tmp_path}/store", "run", "other"), {"parameters": {}})
+    assert sorted(p.name for p in (tmp_path / "store/run/task/model").iterdir()) == ["sub"]
+    assert (tmp_path / "store/run/task/deep/one").read_text() == "2"
+    assert (tmp_path / "store/run/other/_tekflow_outputs.json").exists()

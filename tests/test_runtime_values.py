@@ -47,3 +47,22 @@ def test_spill_never_lets_a_real_sentinel_pass_as_a_value():
 def test_spill_within_budget_changes_nothing():
     encoded = {"a": "1" * 1000, "b": "2" * 1000}
     assert spill(encoded) == encoded
+
+
+def test_spill_budget_counts_bytes_not_characters():
+    assert spill({"a": "ü" * 1600}) == {"a": SPILLED}  # 1600 characters, 3200 bytes
+    assert spill({"a": "u" * 1600}) == {"a": "u" * 1600}
+
+
+def test_spill_takes_the_largest_first_until_the_rest_fits():
+    encoded = {"a": "a" * 1200, "b": "b" * 1100, "c": "c" * 1000, "d": "d" * 900}
+    assert spill(encoded) == {"a": SPILLED, "b": SPILLED, "c": "c" * 1000, "d": "d" * 900}
+
+
+@pytest.mark.parametrize("value, kfp_type, text", [
+    (3, "NUMBER_INTEGER", "3"), (1.5, "NUMBER_DOUBLE", "1.5"), (False, "BOOLEAN", "false"),
+    (["x", 1], "LIST", '["x",1]'), ("tekflow:spilled", "STRING", "tekflow:spilled"), ("", "STRING", ""),
+])
+def test_encode_then_decode_round_trips(value, kfp_type, text):
+    assert encode(value, kfp_type) == text
+    assert decode(text, kfp_type) == value
