@@ -89,6 +89,15 @@ class StepOutputConfig:
 
 
 @dataclass
+class Ref:
+    """A Step's reference to a StepAction (`step.ref`)."""
+
+    name: Optional[str] = None
+    resolver: Optional[str] = None
+    params: list[ResolverParam] = field(default_factory=list)
+
+
+@dataclass
 class Step:
     name: str
     image: Optional[str] = None
@@ -110,6 +119,9 @@ class Step:
     stdout_config: Optional[StepOutputConfig] = None
     stderr_config: Optional[StepOutputConfig] = None
     results: list[StepResult] = field(default_factory=list)
+    ref: Optional[Ref] = None
+    params: list[Param] = field(default_factory=list)
+    when: list[WhenExpression] = field(default_factory=list)
 
 
 @dataclass
@@ -236,6 +248,8 @@ class PipelineTask:
     matrix: Optional[Matrix] = None
     workspaces: list[WorkspacePipelineTaskBinding] = field(default_factory=list)
     timeout: Optional[str] = None
+    pipeline_ref: Optional[PipelineRef] = None
+    pipeline_spec: Optional[PipelineSpec] = None
 
 
 @dataclass

@@ -18,6 +18,9 @@ from tekflow.compiler.serde import ModelError
 from tekflow.errors import NotSupportedError, TekflowError
 
 TEKTON_SUFFIXES = (".yaml", ".yml", ".json")
+# what Tekton labels runs with; context.pipeline.name and context.task.name come from them
+PIPELINE_LABEL = "tekton.dev/pipeline"
+TASK_LABEL = "tekton.dev/task"
 
 
 def is_tekton_file(path: Path) -> bool:
@@ -68,10 +71,17 @@ def resolve(run: tekton.PipelineRun, pipelines: Optional[dict[str, Any]] = None,
             raise TekflowError(f"pipelineRef {ref.name!r}: no Pipeline of that name in the file "
                                f"(found: {', '.join(sorted(pipelines)) or 'none'})")
         spec.pipeline_spec = copy.deepcopy(pipelines[ref.name].spec)
+        run.metadata.labels = {**(run.metadata.labels or {}), PIPELINE_LABEL: ref.name}
         spec.pipeline_ref = None
     if spec.pipeline_spec is None:
         raise TekflowError("the PipelineRun has neither pipelineSpec nor pipelineRef")
+    if spec.status:
+        raise NotSupportedError(f"spec.status {spec.status!r}: a pending, cancelled or stopped PipelineRun does not "
+                                "run locally; remove the field")
     for task in [*spec.pipeline_spec.tasks, *spec.pipeline_spec.finally_]:
+        if task.pipeline_ref is not None or task.pipeline_spec is not None:
+            raise NotSupportedError(f"task {task.name!r}: pipelineRef/pipelineSpec in a PipelineTask (pipelines in "
+                                    "pipelines) does not run locally")
         if task.task_ref is not None:
             ref = task.task_ref
             if ref.resolver or (ref.kind and ref.kind != "Task") or (ref.api_version and ref.api_version != tekton.API_VERSION):
@@ -80,9 +90,11 @@ def resolve(run: tekton.PipelineRun, pipelines: Optional[dict[str, Any]] = None,
             if ref.name not in tasks:
                 raise TekflowError(f"task {task.name!r}: taskRef {ref.name!r} names no Task in the file "
                                    f"(found: {', '.join(sorted(tasks)) or 'none'})")
-            task_spec = tasks[ref.name].spec
+            task_spec = copy.deepcopy(tasks[ref.name].spec)
             task.task_spec = tekton.EmbeddedTask(**{f: getattr(task_spec, f) for f in task_spec.__dataclass_fields__})
             task.task_ref = None
+            # Tekton labels a TaskRun with the Task it runs; context.task.name is that name
+            task.task_spec.metadata = tekton.PipelineTaskMetadata(labels={TASK_LABEL: ref.name})
         if task.task_spec is None:
             raise TekflowError(f"task {task.name!r} has neither taskSpec nor taskRef")
         _check_task(task)
@@ -104,6 +116,12 @@ def _check_task(task: tekton.PipelineTask) -> None:
         for name in ("env_from", "volume_mounts", "volume_devices", "workspaces", "results"):
             if getattr(step, name):
                 raise NotSupportedError(f"{swhere}: {_camel(name)} is not supported locally")
+        if step.ref is not None:
+            raise NotSupportedError(f"{swhere}: ref (StepActions) does not run locally; inline the step")
+        if step.when:
+            raise NotSupportedError(f"{swhere}: step-level when expressions do not run locally")
+        if step.params:
+            raise NotSupportedError(f"{swhere}: step params (StepActions) do not run locally")
         for name in ("stdout_config", "stderr_config"):
             if getattr(step, name) is not None:
                 raise NotSupportedError(f"{swhere}: {_camel(name)} is not supported locally")
