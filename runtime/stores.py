@@ -101,37 +101,54 @@ class FileStore(Store):
 
 
 class FsspecStore(Store):
+    # KFP's minio://bucket/key is S3 at the endpoint s3fs is configured with (AWS_ENDPOINT_URL)
+    ALIASES = {"minio": "s3"}
+
     def __init__(self, protocol: str) -> None:
         import fsspec
 
-        self.fs = fsspec.filesystem(protocol)
+        self.scheme = protocol
+        self.protocol = self.ALIASES.get(protocol, protocol)
+        try:
+            self.fs = fsspec.filesystem(self.protocol)
+        except ImportError as e:  # fsspec names the package that provides the protocol
+            raise ValueError(f"the artifact store {protocol}:// needs a package this launcher lacks: {e}") from None
+        except ValueError:
+            raise ValueError(f"no artifact store is known for {protocol}://") from None
+
+    def _native(self, uri: str) -> str:
+        if self.protocol != self.scheme and uri.startswith(f"{self.scheme}://"):
+            return f"{self.protocol}://{uri[len(self.scheme) + 3:]}"
+        return uri
 
     def exists(self, uri: str) -> bool:
-        return self.fs.exists(uri)
+        return self.fs.exists(self._native(uri))
 
     def read_json(self, uri: str) -> Optional[dict[str, Any]]:
         try:
-            with self.fs.open(uri, "r", encoding="utf-8") as f:
+            with self.fs.open(self._native(uri), "r", encoding="utf-8") as f:
                 return json.load(f)
         except FileNotFoundError:
             return None
 
     def write_json(self, uri: str, data: dict[str, Any]) -> None:
-        text = json.dumps(data, sort_keys=True).encode()
-        self._making_parent(uri, lambda: self.fs.pipe_file(uri, text))
+        target, text = self._native(uri), json.dumps(data, sort_keys=True).encode()
+        self._making_parent(target, lambda: self.fs.pipe_file(target, text))
 
     def download(self, uri: str, path: str) -> None:
+        source = self._native(uri)
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        if self.fs.isdir(uri):
-            self.fs.get(uri.rstrip("/") + "/", path, recursive=True)
+        if self.fs.isdir(source):
+            self.fs.get(source.rstrip("/") + "/", path, recursive=True)
         else:
-            self.fs.get(uri, path)
+            self.fs.get(source, path)
 
     def upload(self, path: str, uri: str) -> None:
+        target = self._native(uri)
         if os.path.isdir(path):
-            self._making_parent(uri, lambda: self.fs.put(path.rstrip("/") + "/", uri, recursive=True))
+            self._making_parent(target, lambda: self.fs.put(path.rstrip("/") + "/", target, recursive=True))
         else:
-            self._making_parent(uri, lambda: self.fs.put(path, uri))
+            self._making_parent(target, lambda: self.fs.put(path, target))
 
     def _making_parent(self, uri: str, write: Callable[[], Any]) -> None:
         """Object stores have no directories; file systems that do (fsspec's local://) need the parent."""

@@ -1,5 +1,7 @@
 """Artifact stores: file:// in place, other schemes through fsspec (memory:// here)."""
 
+import pytest
+
 from tekflow.runtime import stores
 
 
@@ -67,3 +69,21 @@ def test_fsspec_store_with_real_directories_makes_parents_and_reuploads_in_place
     assert sorted(p.name for p in (tmp_path / "store/run/task/model").iterdir()) == ["sub"]
     assert (tmp_path / "store/run/task/deep/one").read_text() == "2"
     assert (tmp_path / "store/run/other/_tekflow_outputs.json").exists()
+
+
+def test_unknown_store_scheme_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"no artifact store is known for nope://"):
+        stores.store_for("nope://bucket")
+
+
+def test_minio_uris_are_s3_objects():
+    try:
+        import s3fs  # noqa: F401
+    except ImportError:  # the error names the package the launcher image must have
+        for uri in ("s3://bucket/root", "minio://bucket/root"):
+            with pytest.raises(ValueError, match="s3fs"):
+                stores.store_for(uri)
+        return
+    store = stores.store_for("minio://bucket/root")
+    assert "s3" in store.fs.protocol
+    assert store._native("minio://bucket/root/run/t/x") == "s3://bucket/root/run/t/x"
