@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from .api import run
-from .result import RunResult, TaskRecord
+from .result import ChildRun, RunResult, TaskRecord, TaskResult
 
-__all__ = ["run", "RunResult", "TaskRecord"]
+__all__ = ["run", "RunResult", "TaskResult", "TaskRecord", "ChildRun"]

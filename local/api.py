@@ -64,16 +64,20 @@ def load_with_ir(source: Source, params: Optional[dict[str, Any]] = None, pipeli
 
 def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Optional[Union[str, Path]] = None,
         max_parallel: Optional[int] = None, on_event: Optional[Callable[[dict], None]] = None,
-        pipeline_name: Optional[str] = None, env: Optional[dict[str, str]] = None,
+        timeout: Optional[Union[float, str]] = None, pipeline_name: Optional[str] = None, env: Optional[dict[str, str]] = None,
         execution_hook: Optional[Callable[[Execution], None]] = None, tracking_uri: Optional[str] = None,
         experiment: Optional[str] = None, hooks: Optional[list] = None) -> RunResult:
-    """Run a pipeline here. With `tracking_uri` (or `hooks`) the run, its tasks, metrics,
+    """Run a pipeline here and return its RunResult.
+
+    `timeout` (seconds, or a Go duration like "10m") replaces the PipelineRun's
+    `spec.timeouts.pipeline`. With `tracking_uri` (or `hooks`) the run, its tasks, metrics,
     datasets and models are recorded (tekflow.tracking); tracking never fails the run."""
     pipelinerun, ir_text = load_with_ir(source, params, pipeline_name)
     name = pipelinerun.metadata.name or (pipelinerun.metadata.generate_name or "run-") + uuid.uuid4().hex[:5]
     pipelinerun.metadata.name = name
     directory = Path(run_dir) if run_dir else Path(os.getcwd()) / "tekflow-runs" / re.sub(r"[^\w.-]", "_", name)
-    execution = Execution(pipelinerun, directory, max_parallel=max_parallel, on_event=on_event, env=env)
+    execution = Execution(pipelinerun, directory, max_parallel=max_parallel, on_event=on_event, env=env,
+                          timeout=timeout)
     listener = None
     if tracking_uri or hooks:
         from tekflow.tracking.setup import tracking_listener

@@ -7,188 +7,286 @@ skipping, stopping on failure, finally, timeouts, cancellation); TaskRuns run on
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures as futures
-import itertools
+import graphlib
 import json
 import os
+import shutil
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from tekflow.compiler import tekton
+from tekflow.errors import TekflowError
 
-from .result import RunResult, TaskRecord
+from . import skipping
+from .matrix import MAX_COMBINATIONS, fan_out
+from .pipelinerun import PIPELINE_LABEL, TASK_LABEL
+from .result import ChildRun, RunResult, TaskRecord
 from .taskrun import TaskRunContext, TaskRunOutcome, parse_duration, run_taskrun
-from .variables import Variables, references, result_refs
+from .variables import Variables, result_refs
 
 DEFAULT_PIPELINE_TIMEOUT = "1h"  # Tekton's default-timeout-minutes
-MAX_MATRIX_COMBINATIONS = 256  # Tekton's default max-matrix-combinations-count
 DONE = ("Succeeded", "Failed", "Skipped", "Cancelled")
+# Skips that do not skip the task's dependents. Tekton: `when` only. An empty-matrix skip also
+# cascades in Tekton (Parent Tasks were skipped), but tekflow's compiled loops need the fan-in
+# after an empty loop to run, so here it does not: a known difference from Tekton, kept until
+# the compiler stops relying on it.
+NON_CASCADING_SKIPS = (skipping.WHEN, skipping.EMPTY_MATRIX)
 
 Event = dict[str, Any]
 
 
+@dataclass
+class Skip:
+    reason: str  # a skipping.* value
+    message: str
+
+
+@dataclass
+class Fail:
+    reason: str
+    message: str
+
+
 class Execution:
     def __init__(self, run: tekton.PipelineRun, run_dir: Path, max_parallel: Optional[int] = None,
-                 on_event: Optional[Callable[[Event], None]] = None, env: Optional[dict[str, str]] = None) -> None:
+                 on_event: Optional[Callable[[Event], None]] = None, env: Optional[dict[str, str]] = None,
+                 timeout: Optional[Union[float, str]] = None) -> None:
         self.run = run
         self.spec = run.spec.pipeline_spec
         self.run_dir = run_dir
         self.name = run.metadata.name or (run.metadata.generate_name or "run-") + uuid.uuid4().hex[:5]
+        self.namespace = run.metadata.namespace or "default"
         self.uid = str(uuid.uuid4())
+        # an embedded pipelineSpec takes the PipelineRun's name, as in Tekton
+        self.pipeline_name = (run.metadata.labels or {}).get(PIPELINE_LABEL) or self.name
         self.max_parallel = max(1, max_parallel or os.cpu_count() or 1)
         self.on_event = on_event or (lambda event: None)
         self.env = env or {}
+        self.timeout = timeout
         self.cancel_event = threading.Event()
         self.tasks = {t.name: t for t in self.spec.tasks}
         self.finally_tasks = {t.name: t for t in self.spec.finally_}
         self.records = {n: TaskRecord(n, display_name=t.display_name) for n, t in self.tasks.items()}
         self.records.update({n: TaskRecord(n, display_name=t.display_name, is_finally=True)
                              for n, t in self.finally_tasks.items()})
+        self.params = self._pipeline_params()
+        self.parents = {n: self._parents(t) for n, t in self.tasks.items()}
+        self._check_graph()
         self.lock = threading.Lock()
         self.reason = ""
         self.message = ""
-        self._cancelled = False
+        self.cancelled = False  # a cancel() before or during the tasks (finally still runs)
+        self.stopping = False  # a task failed: no new task starts (Tekton's IsStopping)
+        self.timed_out = ""  # which timeout was reached: pipeline | tasks | finally
+        self.deadlines: dict[str, float] = {}
 
     # -- public -------------------------------------------------------------------------
     def cancel(self) -> None:
+        """Kill running steps, skip what has not started; finally tasks still run (a second
+        cancel() during them stops them too)."""
         self.cancel_event.set()
 
     def execute(self) -> RunResult:
         started = time.monotonic()
         self.run_dir.mkdir(parents=True, exist_ok=True)
         timeouts = self.run.spec.timeouts or tekton.TimeoutFields()
-        pipeline_deadline = started + parse_duration(timeouts.pipeline or DEFAULT_PIPELINE_TIMEOUT)
-        tasks_deadline = started + parse_duration(timeouts.tasks) if timeouts.tasks else pipeline_deadline
+        pipeline_timeout = self.timeout if self.timeout is not None else timeouts.pipeline or DEFAULT_PIPELINE_TIMEOUT
+        self.deadlines["pipeline"] = started + _seconds(pipeline_timeout)
+        self.deadlines["tasks"] = started + _seconds(timeouts.tasks) if timeouts.tasks else float("inf")
         self._emit({"type": "run_started", "run": self.name, "tasks": list(self.records)})
-        stopped = self._run_phase(self.tasks, min(tasks_deadline, pipeline_deadline), pipeline_deadline)
+        self._write_status()
+        self._run_phase(finally_phase=False)
+        if self.cancel_event.is_set():
+            self.cancelled = True
         if self.finally_tasks:
-            if time.monotonic() >= pipeline_deadline:
-                for name in self.finally_tasks:
-                    self._finish(name, "Skipped", "PipelineRunTimeout")
-            else:
-                # finally tasks run after a failure, a timeout of the tasks, and a first Ctrl-C
-                self.cancel_event.clear()
-                finally_deadline = pipeline_deadline
-                if timeouts.finally_:
-                    finally_deadline = min(pipeline_deadline, time.monotonic() + parse_duration(timeouts.finally_))
-                self._run_phase(self.finally_tasks, finally_deadline, pipeline_deadline, finally_phase=True)
-        status = self._status(stopped)
-        outputs = self._pipeline_results()
-        result = RunResult(self.name, status, self.reason or status, self.message, self.records, outputs,
+            self.cancel_event.clear()  # finally tasks run after a cancel too
+            if timeouts.finally_:
+                self.deadlines["finally"] = time.monotonic() + _seconds(timeouts.finally_)
+            self._run_phase(finally_phase=True)
+        status = self._status()
+        result = RunResult(self.name, status, self.reason, self.message, self.records, self._pipeline_results(),
                            self.run_dir, time.monotonic() - started)
         self._write_status(final=result)
         self._emit({"type": "run_finished", "run": self.name, "status": status, "reason": result.reason})
         return result
 
-    # -- phases -------------------------------------------------------------------------
-    def _run_phase(self, tasks: dict[str, tekton.PipelineTask], deadline: float, pipeline_deadline: float,
-                   finally_phase: bool = False) -> bool:
-        """Run a set of tasks to the end; returns whether the phase stopped early."""
+    # -- the coordinator ----------------------------------------------------------------
+    def _run_phase(self, finally_phase: bool) -> None:
+        tasks = self.finally_tasks if finally_phase else self.tasks
         pending = list(tasks)
+        queue: collections.deque[tuple[str, int]] = collections.deque()
         running: dict[futures.Future, tuple[str, int]] = {}
-        children_left: dict[str, int] = {}
         outcomes: dict[str, list[Optional[TaskRunOutcome]]] = {}
-        stopping = False
-        pool = futures.ThreadPoolExecutor(max_workers=self.max_parallel, thread_name_prefix="taskrun")
-        queue: list[tuple[str, int, dict[str, Any]]] = []
-        try:
-            while pending or running or queue:
-                now = time.monotonic()
-                if self.cancel_event.is_set() and not stopping:
-                    self._cancelled, stopping = True, True
-                if now > deadline and not stopping:  # running TaskRuns stop at the same deadline
-                    stopping = True
-                    self.reason = "PipelineRunTimeout"
-                    self.message = "the pipeline's timeout was reached" if deadline >= pipeline_deadline \
-                        else "the timeout of its tasks was reached"
+        with futures.ThreadPoolExecutor(max_workers=self.max_parallel, thread_name_prefix="taskrun") as pool:
+            while pending or queue or running:
+                if self.cancel_event.is_set():
+                    self.cancelled = True
+                self._check_clock(finally_phase)
                 for name in list(pending):
-                    deps = self._dependencies(tasks[name])
-                    if any(self.records[d].status not in DONE for d in deps if d in self.records):
+                    if not finally_phase and any(self.records[p].status not in DONE for p in self.parents[name]):
                         continue
                     pending.remove(name)
-                    if stopping:
-                        self._finish(name, "Skipped", "PipelineRunStopping" if not self._cancelled
-                                     else "PipelineRunCancelled")
-                        continue
                     decision = self._decide(tasks[name], finally_phase)
-                    if isinstance(decision, str):
-                        self._finish(name, "Skipped", decision)
-                        continue
-                    self.records[name].status = "Running"
-                    children_left[name] = len(decision)
-                    outcomes[name] = [None] * len(decision)
-                    queue.extend((name, i, params) for i, params in enumerate(decision))
+                    if isinstance(decision, Skip):
+                        self._finish(name, "Skipped", decision.reason, decision.message, skip_reason=decision.reason)
+                    elif isinstance(decision, Fail):
+                        self._finish(name, "Failed", decision.reason, decision.message)
+                        self.stopping = True
+                        self.reason, self.message = self.reason or decision.reason, self.message or decision.message
+                    else:
+                        outcomes[name] = [None] * len(decision)
+                        self._start(name, tasks[name], decision)
+                        queue.extend((name, i) for i in range(len(decision)))
                 while queue and len(running) < self.max_parallel:
-                    name, index, params = queue.pop(0)
-                    if stopping:
-                        outcomes[name][index] = TaskRunOutcome(False, "TaskRunCancelled", "the run is stopping")
-                        children_left[name] -= 1
-                        if children_left[name] == 0:
-                            self._complete(name, tasks[name], outcomes[name])
+                    name, index = queue.popleft()
+                    child = self.records[name].children[index]
+                    if self.cancel_event.is_set() or self._phase_timed_out(finally_phase):  # never started
+                        reason = "TaskRunCancelled" if self.cancel_event.is_set() else "TaskRunTimeout"
+                        outcomes[name][index] = TaskRunOutcome(False, reason, "the run is stopping")
+                        self._maybe_complete(name, tasks[name], outcomes[name], finally_phase)
                         continue
-                    task_deadline = min(deadline, pipeline_deadline)
-                    future = pool.submit(self._attempts, tasks[name], index, params, task_deadline, finally_phase)
+                    self._mark_started(name)
+                    future = pool.submit(self._attempts, tasks[name], child, finally_phase)
                     running[future] = (name, index)
                 if not running:
-                    if not queue and pending and all(
-                            any(self.records[d].status not in DONE for d in self._dependencies(tasks[n])
-                                if d in self.records) for n in pending):
-                        raise RuntimeError(f"tasks {pending} wait on each other")  # validation prevents this
-                    continue
+                    continue  # the graph is acyclic: the next pass decides a pending task
                 done, _ = futures.wait(running, timeout=0.05, return_when=futures.FIRST_COMPLETED)
                 for future in done:
                     name, index = running.pop(future)
                     outcomes[name][index] = future.result()
-                    children_left[name] -= 1
-                    if children_left[name] == 0:
-                        failed = self._complete(name, tasks[name], outcomes[name])
-                        if failed and tasks[name].on_error != "continue" and not finally_phase:
-                            stopping = True
-                            self.reason = self.reason or "Failed"
-                            self.message = self.message or f"task {name!r} failed"
-        finally:
-            pool.shutdown(wait=True)
-        return stopping
+                    self._maybe_complete(name, tasks[name], outcomes[name], finally_phase)
 
-    def _attempts(self, task: tekton.PipelineTask, index: int, params: dict[str, Any], deadline: float,
-                  finally_phase: bool) -> TaskRunOutcome:
-        """One TaskRun (a matrix child), retried as the PipelineTask says."""
-        retries = task.retries or 0
-        base = f"{self.name}-{task.name}" + (f"-{index}" if task.matrix else "")
+    def _check_clock(self, finally_phase: bool) -> None:
+        now = time.monotonic()
+        if self.timed_out == "pipeline":
+            return
+        if now > self.deadlines["pipeline"]:
+            self.timed_out = "pipeline"
+        elif finally_phase and now > self.deadlines.get("finally", float("inf")):
+            self.timed_out = "finally"
+        elif not finally_phase and now > self.deadlines["tasks"]:
+            self.timed_out = "tasks"
+
+    def _phase_timed_out(self, finally_phase: bool) -> bool:
+        return self.timed_out == "pipeline" or self.timed_out == ("finally" if finally_phase else "tasks")
+
+    def _deadline(self, finally_phase: bool) -> float:
+        phase = self.deadlines.get("finally", float("inf")) if finally_phase else self.deadlines["tasks"]
+        return min(self.deadlines["pipeline"], phase)
+
+    # -- decisions ----------------------------------------------------------------------
+    def _parents(self, task: tekton.PipelineTask) -> set[str]:
+        return set(task.run_after) | {producer for producer, _ in self._result_refs(task)}
+
+    @staticmethod
+    def _result_refs(task: tekton.PipelineTask) -> set[tuple[str, str]]:
+        values: list[Any] = [p.value for p in task.params] + [w.input or "" for w in task.when] + \
+                            [list(w.values) for w in task.when]
+        if task.matrix:
+            values += [p.value for p in task.matrix.params] + [p.value for i in task.matrix.include for p in i.params]
+        return {ref for value in values for ref in result_refs(value)}
+
+    def _decide(self, task: tekton.PipelineTask, finally_phase: bool) -> "Skip | Fail | list[dict[str, Any]]":
+        """Why the task does not run, or the params of each of its TaskRuns (Tekton's order of checks)."""
+        if self.cancel_event.is_set() or (self.cancelled and not finally_phase):
+            return Skip(skipping.CANCELLED, "the run was cancelled")
+        if not finally_phase:
+            if self.stopping:
+                return Skip(skipping.STOPPING, "a task failed: no new task starts")
+            for parent in sorted(self.parents[task.name]):
+                record = self.records[parent]
+                if record.status == "Skipped" and record.skip_reason not in NON_CASCADING_SKIPS:
+                    return Skip(skipping.PARENT, f"{parent!r} was skipped ({record.skip_reason})")
+        for producer, result in sorted(self._result_refs(task)):
+            record = self.records[producer]
+            if result in record.results:
+                continue
+            message = f"result {result!r} of {producer!r} is missing ({record.status.lower()})"
+            if finally_phase or record.skip_reason == skipping.WHEN or task.on_error == "continue":
+                return Skip(skipping.MISSING_RESULTS, message)
+            return Fail("InvalidTaskResultReference", message)
+        scope = self._scope(task, finally_phase)
+        for when in task.when:
+            value = scope.text(when.input or "")
+            allowed = scope.items(list(when.values))
+            if (value in allowed) != (when.operator == "in"):
+                return Skip(skipping.WHEN, f"{when.input!r} {when.operator} {list(when.values)!r} is false "
+                                           f"(input is {value!r})")
+        if self.timed_out == "pipeline":
+            return Skip(skipping.PIPELINE_TIMEOUT, "the pipeline's timeout was reached")
+        if self.timed_out == "tasks" and not finally_phase:
+            return Skip(skipping.TASKS_TIMEOUT, "the tasks' timeout was reached")
+        if self.timed_out == "finally" and finally_phase:
+            return Skip(skipping.FINALLY_TIMEOUT, "the finally tasks' timeout was reached")
+        params = {p.name: scope.value(p.value) for p in task.params}
+        if not task.matrix:
+            return [params]
+        axes = []
+        for p in task.matrix.params:
+            values = scope.value(p.value)
+            values = values if isinstance(values, list) else [values]
+            if not values:
+                return Skip(skipping.EMPTY_MATRIX, f"matrix param {p.name!r} is an empty array")
+            axes.append((p.name, [str(v) for v in values]))
+        includes = [{p.name: str(scope.value(p.value)) for p in include.params} for include in task.matrix.include]
+        combinations = fan_out(axes, includes)
+        if len(combinations) > MAX_COMBINATIONS:
+            return Fail("PipelineValidationFailed", f"matrix of {task.name!r} has {len(combinations)} combinations, "
+                                                    f"more than Tekton's {MAX_COMBINATIONS}")
+        return [{**params, **combination} for combination in combinations]
+
+    # -- TaskRuns -----------------------------------------------------------------------
+    def _start(self, name: str, task: tekton.PipelineTask, runs: list[dict[str, Any]]) -> None:
+        record = self.records[name]
+        for index, params in enumerate(runs):
+            suffix = f"-{index}" if task.matrix else ""
+            record.children.append(ChildRun(name=f"{self.name}-{name}{suffix}", directory=f"{name}{suffix}",
+                                            params=params))
+            record.taskruns.append(f"{name}{suffix}")
+
+    def _mark_started(self, name: str) -> None:
+        """The first of a task's TaskRuns got a worker (the others may wait for one)."""
+        record = self.records[name]
+        if record.started is not None:
+            return
+        with self.lock:
+            record.status, record.started = "Running", time.time()
+        self._write_status()
+        self._emit({"type": "task_started", "task": name, "taskruns": len(record.children)})
+
+    def _attempts(self, task: tekton.PipelineTask, child: ChildRun, finally_phase: bool) -> TaskRunOutcome:
+        """One TaskRun, retried as the PipelineTask says; runs on a worker thread."""
+        child.status, child.started = "Running", time.time()
+        directory = self.run_dir / "tasks" / child.directory
         env = dict(self.env)
         gpu_env, warning = self._gpus(task)
         env.update(gpu_env)
-        if warning and index == 0:
+        if warning and child.directory in (task.name, f"{task.name}-0"):
             self._emit({"type": "warning", "task": task.name, "message": warning})
+        deadline = self._deadline(finally_phase)
+        uid = str(uuid.uuid4())  # one TaskRun across its retries
+        inherited = None if TASK_LABEL in _labels(task) else self._inherited(task)
         outcome = None
-        with self.lock:
-            record = self.records[task.name]
-            first = record.started is None
-            if first:
-                record.started = time.time()
-        if first:
-            self._emit({"type": "task_started", "task": task.name,
-                        "taskruns": len(task.matrix.params[0].value) if task.matrix and isinstance(
-                            task.matrix.params[0].value, list) else 1})
-        for attempt in range(retries + 1):
-            taskrun = base if attempt == 0 else f"{base}-retry{attempt}"
-            with self.lock:
-                self.records[task.name].taskruns.append(taskrun)
-                self.records[task.name].retries = attempt
-            attempt_deadline = deadline
-            if task.timeout:
-                attempt_deadline = min(deadline, time.monotonic() + parse_duration(task.timeout))
-            ctx = TaskRunContext(
-                name=taskrun, directory=self.run_dir / "tasks" / taskrun, params=params,
-                workspaces=self._workspaces(task, taskrun), deadline=attempt_deadline, cancel=self.cancel_event,
-                context=self._context(task, taskrun, attempt), env=env)
+        for attempt in range((task.retries or 0) + 1):
+            if attempt:
+                _keep_attempt(directory, attempt - 1)
+            attempt_deadline = min(deadline, time.monotonic() + _seconds(task.timeout)) if task.timeout else deadline
+            context = {"taskRun.name": child.name, "taskRun.namespace": self.namespace, "taskRun.uid": uid,
+                       "task.name": _labels(task).get(TASK_LABEL) or child.name, "task.retry-count": str(attempt)}
+            ctx = TaskRunContext(name=child.name, directory=directory, params=child.params,
+                                 workspaces=self._workspaces(task, directory), context=context,
+                                 deadline=attempt_deadline, cancel=self.cancel_event, env=env, inherited=inherited)
             outcome = run_taskrun(task.task_spec, ctx)
+            child.retries = attempt
             if outcome.succeeded or outcome.reason == "TaskRunCancelled" or self.cancel_event.is_set():
                 break
-            if time.monotonic() > deadline:
+            if time.monotonic() >= deadline:  # killed by the run's timeout: no retry
                 break
         assert outcome is not None
         return outcome
@@ -201,88 +299,41 @@ class Execution:
                     if step.compute_resources is not None)
         return plan(count, task.name)
 
-    # -- decisions ----------------------------------------------------------------------
-    def _dependencies(self, task: tekton.PipelineTask) -> set[str]:
-        values = [p.value for p in task.params] + [w.input or "" for w in task.when] + \
-                 [v for w in task.when for v in w.values]
-        if task.matrix:
-            values += [p.value for p in task.matrix.params] + [p.value for inc in task.matrix.include for p in inc.params]
-        refs = {t for value in values for t, _ in result_refs(value)}
-        return set(task.run_after) | refs
-
-    def _decide(self, task: tekton.PipelineTask, finally_phase: bool) -> "str | list[dict[str, Any]]":
-        """A reason to skip the task, or the params of each of its TaskRuns."""
-        values = [p.value for p in task.params] + [w.input or "" for w in task.when] + \
-                 [v for w in task.when for v in w.values]
-        if task.matrix:
-            values += [p.value for p in task.matrix.params] + [p.value for inc in task.matrix.include for p in inc.params]
-        for producer, result in sorted({r for v in values for r in result_refs(v)}):
-            record = self.records.get(producer)
-            if record is None or record.status != "Succeeded" or result not in record.results:
-                state = record.status.lower() if record else "unknown"
-                return f"it uses result {result!r} of {producer!r}, which {state if state != 'succeeded' else 'did not produce it'}"
-        variables = self._pipeline_variables(finally_phase)
-        for when in task.when:
-            value = variables.text(when.input or "")
-            allowed = variables.items(list(when.values))
-            if (value in allowed) != (when.operator == "in"):
-                return f"when expression {when.input!r} {when.operator} {when.values!r} is false ({value!r})"
-        params = {p.name: variables.value(p.value) for p in task.params}
-        if not task.matrix:
-            return [params]
-        combos = self._matrix(task, variables)
-        if isinstance(combos, str):
-            return combos
-        return [{**params, **combo} for combo in combos]
-
-    def _matrix(self, task: tekton.PipelineTask, variables: Variables) -> "str | list[dict[str, Any]]":
-        names, lists = [], []
-        for p in task.matrix.params:
-            value = variables.value(p.value)
-            if not isinstance(value, list):
-                value = [value]
-            if not value:
-                return f"matrix param {p.name!r} is an empty array"
-            names.append(p.name)
-            lists.append(value)
-        combos = [dict(zip(names, values)) for values in itertools.product(*lists)] if names else []
-        for include in task.matrix.include:
-            extra = {p.name: variables.value(p.value) for p in include.params}
-            keys = {k: v for k, v in extra.items() if k in names}
-            matching = [c for c in combos if all(c[k] == v for k, v in keys.items())] if keys else list(combos)
-            if keys and not matching or not names:
-                combos.append(extra)  # a combination of its own
-            else:
-                for combo in matching:
-                    combo.update({k: v for k, v in extra.items() if k not in names})
-        if len(combos) > MAX_MATRIX_COMBINATIONS:
-            return f"matrix has {len(combos)} combinations, more than Tekton's {MAX_MATRIX_COMBINATIONS}"
-        return combos
-
-    # -- completion ---------------------------------------------------------------------
-    def _complete(self, name: str, task: tekton.PipelineTask, outcomes: list[Optional[TaskRunOutcome]]) -> bool:
-        """Record a task whose TaskRuns all ended; returns whether it failed."""
+    def _maybe_complete(self, name: str, task: tekton.PipelineTask, outcomes: list[Optional[TaskRunOutcome]],
+                        finally_phase: bool) -> None:
+        if any(o is None for o in outcomes):
+            return
         record = self.records[name]
-        failed = [o for o in outcomes if o is None or not o.succeeded]
+        for child, outcome in zip(record.children, outcomes):
+            child.status = "Succeeded" if outcome.succeeded else \
+                "Cancelled" if outcome.reason == "TaskRunCancelled" else "Failed"
+            child.reason, child.message, child.results = outcome.reason, outcome.message, outcome.results
+            child.steps, child.logs, child.finished = outcome.steps, outcome.logs, time.time()
+        record.retries = max(c.retries for c in record.children)
         if task.matrix:
-            # matrix: each string result becomes an array of the children's values
-            names = {r for o in outcomes if o for r in o.results}
-            record.results = {r: [o.results.get(r, "") for o in outcomes if o] for r in names}
+            # results of a fanned-out task are arrays over its TaskRuns, ordered by TaskRun name as Tekton does
+            record.results = {}
+            for child in sorted(record.children, key=lambda c: c.name):
+                for result, value in child.results.items():
+                    record.results.setdefault(result, []).append(value)
         else:
-            record.results = outcomes[0].results if outcomes and outcomes[0] else {}
-        if failed:
-            first = failed[0]
-            reason = first.reason if first else "TaskRunCancelled"
-            status = "Cancelled" if reason == "TaskRunCancelled" else "Failed"
-            self._finish(name, status, reason, first.message if first else "")
-            return True
-        self._finish(name, "Succeeded", "Succeeded")
-        return False
+            record.results = dict(record.children[0].results)
+        failed = [c for c in record.children if c.status != "Succeeded"]
+        if not failed:
+            self._finish(name, "Succeeded", "Succeeded")
+            return
+        first = failed[0]
+        status = "Cancelled" if first.status == "Cancelled" and self.cancel_event.is_set() else "Failed"
+        message = first.message if len(record.children) == 1 else f"{first.name}: {first.message}"
+        self._finish(name, status, first.reason, message)
+        if not finally_phase and task.on_error != "continue":
+            self.stopping = True
+            self.message = self.message or f"task {name!r} failed: {message}"
 
-    def _finish(self, name: str, status: str, reason: str, message: str = "") -> None:
+    def _finish(self, name: str, status: str, reason: str, message: str = "", skip_reason: str = "") -> None:
         with self.lock:
             record = self.records[name]
-            record.status, record.reason, record.message = status, reason, message
+            record.status, record.reason, record.message, record.skip_reason = status, reason, message, skip_reason
             record.finished = time.time()
             if record.started is None:
                 record.started = record.finished
@@ -290,74 +341,113 @@ class Execution:
         self._emit({"type": "task_finished", "task": name, "status": status, "reason": reason,
                     "duration_s": record.duration_s, "message": message})
 
-    def _status(self, stopped: bool) -> str:
-        if self._cancelled:
+    def _status(self) -> str:
+        if self.cancelled:
             self.reason = "Cancelled"
+            self.message = "the run was cancelled"
             return "Cancelled"
+        if self.timed_out:
+            self.reason = "PipelineRunTimeout"
+            self.message = f"the {self.timed_out} timeout was reached"
+            return "Failed"
         failed = [n for n, r in self.records.items() if r.status in ("Failed", "Cancelled")
-                  and (r.is_finally or self._task(n).on_error != "continue")]
-        if failed or self.reason == "PipelineRunTimeout":
+                  and (r.is_finally or self.tasks[n].on_error != "continue")]
+        if failed:
+            self.reason = self.reason or "Failed"
             self.message = self.message or f"tasks failed: {', '.join(failed)}"
             return "Failed"
+        skipped = any(r.status == "Skipped" for r in self.records.values())
+        self.reason = "Completed" if skipped else "Succeeded"
         return "Succeeded"
-
-    def _task(self, name: str) -> tekton.PipelineTask:
-        return self.tasks.get(name) or self.finally_tasks[name]
 
     # -- variables ----------------------------------------------------------------------
     def _pipeline_params(self) -> dict[str, Any]:
+        given = {p.name: p.value for p in self.run.spec.params}
         values: dict[str, Any] = {}
-        for p in self.spec.params:
-            if p.default is not None:
-                values[p.name] = p.default
-        for p in self.run.spec.params:
-            values[p.name] = p.value
+        for spec in self.spec.params:
+            value = given.get(spec.name, spec.default)
+            if value is None:
+                raise TekflowError(f"pipeline param {spec.name!r} has no value and no default")
+            if spec.type == "object" and isinstance(spec.default, dict) and isinstance(value, dict):
+                value = {**spec.default, **value}
+            kind = "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "string"
+            if kind != (spec.type or "string"):
+                raise TekflowError(f"pipeline param {spec.name!r} is of type {spec.type or 'string'}, got {kind} "
+                                   f"value {value!r}")
+            values[spec.name] = value
         return values
 
-    def _pipeline_variables(self, finally_phase: bool) -> Variables:
-        variables = Variables()
-        for name, value in self._pipeline_params().items():
-            variables.add_value(f"params.{name}", value)
-        for key, value in self._run_context().items():
-            variables.strings[f"context.{key}"] = value
-        for name, record in self.records.items():
+    def _check_graph(self) -> None:
+        for name, parents in self.parents.items():
+            unknown = sorted(p for p in parents if p not in self.tasks)
+            if unknown:
+                raise TekflowError(f"task {name!r} depends on {unknown[0]!r}, which is not a task of the pipeline")
+        try:
+            graphlib.TopologicalSorter(self.parents).prepare()
+        except graphlib.CycleError as e:
+            raise TekflowError(f"the tasks depend on each other in a cycle: {' -> '.join(e.args[1])}") from None
+        for name, task in self.finally_tasks.items():
+            for producer, _ in self._result_refs(task):
+                if producer not in self.tasks:
+                    raise TekflowError(f"finally task {name!r} uses results of {producer!r}, not a task of the pipeline")
+
+    def _run_context(self, task: Optional[tekton.PipelineTask] = None) -> dict[str, str]:
+        context = {"pipelineRun.name": self.name, "pipelineRun.namespace": self.namespace,
+                   "pipelineRun.uid": self.uid, "pipeline.name": self.pipeline_name}
+        if task is not None:
+            context["pipelineTask.retries"] = str(task.retries or 0)
+        return context
+
+    def _scope(self, task: Optional[tekton.PipelineTask], finally_phase: bool) -> Variables:
+        """The variables a PipelineTask's params, when expressions and matrix may use."""
+        scope = Variables()
+        for name, value in self.params.items():
+            scope.add_value(f"params.{name}", value)
+        for key, value in self._run_context(task).items():
+            scope.strings[f"context.{key}"] = value
+        with self.lock:
+            records = list(self.records.values())
+        for record in records:
+            prefix = "finally" if record.is_finally else "tasks"
             for result, value in record.results.items():
-                variables.add_value(f"{'finally' if record.is_finally else 'tasks'}.{name}.results.{result}", value)
-            if self._task(name).matrix and record.status == "Succeeded":
-                variables.strings[f"tasks.{name}.matrix.length"] = str(len(record.taskruns))
-        for binding in self.spec.workspaces:
-            bound = any(b.name == binding.name for b in self.run.spec.workspaces)
-            variables.strings[f"workspaces.{binding.name}.bound"] = "true" if bound else "false"
+                scope.add_value(f"{prefix}.{record.name}.results.{result}", value)
+            if not record.is_finally and self.tasks[record.name].matrix and record.status in DONE:
+                scope.strings[f"tasks.{record.name}.matrix.length"] = str(len(record.children))
+                for result, value in record.results.items():
+                    scope.strings[f"tasks.{record.name}.matrix.{result}.length"] = str(len(value))
+        bound = {b.name for b in self.run.spec.workspaces}
+        for declared in self.spec.workspaces:
+            scope.strings[f"workspaces.{declared.name}.bound"] = "true" if declared.name in bound else "false"
         if finally_phase:
-            variables.strings["tasks.status"] = self._aggregate_status()
+            scope.strings["tasks.status"] = self._aggregate_status()
             for name in self.tasks:
                 record = self.records[name]
-                variables.strings[f"tasks.{name}.status"] = record.status if record.status in ("Succeeded", "Failed") \
-                    else "None"
-                variables.strings[f"tasks.{name}.reason"] = record.reason if record.status != "Skipped" else "Skipped"
-        return variables
+                failed = record.status in ("Failed", "Cancelled")  # a cancelled or timed-out TaskRun failed
+                scope.strings[f"tasks.{name}.status"] = "Succeeded" if record.status == "Succeeded" else \
+                    "Failed" if failed else "None"
+                scope.strings[f"tasks.{name}.reason"] = record.reason if record.children else ""
+        return scope
+
+    def _inherited(self, task: tekton.PipelineTask) -> Variables:
+        """What an inlined taskSpec sees from the pipeline: its params (propagated) and context."""
+        inherited = Variables()
+        for name, value in self.params.items():
+            inherited.add_value(f"params.{name}", value)
+        for key, value in self._run_context(task).items():
+            inherited.strings[f"context.{key}"] = value
+        return inherited
 
     def _aggregate_status(self) -> str:
-        statuses = [self.records[n].status for n in self.tasks]
-        if any(s == "Failed" for s in statuses):
+        records = [self.records[n] for n in self.tasks]
+        if any(r.status in ("Failed", "Cancelled") for r in records):
             return "Failed"
-        if all(s == "Succeeded" for s in statuses):
-            return "Succeeded"
-        if all(s in ("Succeeded", "Skipped") for s in statuses):
+        if any(r.status not in DONE for r in records):
+            return "None"
+        if any(r.status == "Skipped" for r in records):
             return "Completed"
-        return "None"
+        return "Succeeded"
 
-    def _run_context(self) -> dict[str, str]:
-        return {"pipelineRun.name": self.name, "pipelineRun.namespace": self.run.metadata.namespace or "default",
-                "pipelineRun.uid": self.uid, "pipeline.name": self.name}
-
-    def _context(self, task: tekton.PipelineTask, taskrun: str, attempt: int) -> dict[str, str]:
-        return {**self._run_context(), "taskRun.name": taskrun,
-                "taskRun.namespace": self.run.metadata.namespace or "default", "taskRun.uid": str(uuid.uuid4()),
-                "task.name": task.name, "task.retry-count": str(attempt),
-                "pipelineTask.retries": str(task.retries or 0)}
-
-    def _workspaces(self, task: tekton.PipelineTask, taskrun: str) -> dict[str, Optional[Path]]:
+    def _workspaces(self, task: tekton.PipelineTask, directory: Path) -> dict[str, Optional[Path]]:
         bindings = {b.name: b for b in self.run.spec.workspaces}
         out: dict[str, Optional[Path]] = {}
         for usage in task.workspaces:
@@ -365,25 +455,25 @@ class Execution:
             if binding is None:
                 out[usage.name] = None
                 continue
-            if binding.empty_dir is not None:
-                directory = self.run_dir / "tasks" / taskrun / "workspaces" / usage.name
+            if binding.empty_dir is not None:  # a fresh directory for every TaskRun (pod)
+                path = directory / "workspaces" / usage.name
             else:  # a PVC (claimed or from a template): one directory for the whole run
-                directory = self.run_dir / "workspaces" / binding.name
+                path = self.run_dir / "workspaces" / binding.name
             for sub in (binding.sub_path, usage.sub_path):
                 if sub:
-                    directory = directory / sub
-            directory.mkdir(parents=True, exist_ok=True)
-            out[usage.name] = directory
+                    path = path / sub
+            path.mkdir(parents=True, exist_ok=True)
+            out[usage.name] = path
         return out
 
     def _pipeline_results(self) -> dict[str, Any]:
-        variables = self._pipeline_variables(finally_phase=True)
+        scope = self._scope(None, finally_phase=True)
         outputs: dict[str, Any] = {}
         for result in self.spec.results:
             refs = result_refs(result.value) | result_refs(result.value, "finally")
             if any(t not in self.records or r not in self.records[t].results for t, r in refs):
                 continue  # Tekton leaves out a result whose task did not produce it
-            outputs[result.name] = variables.value(result.value)
+            outputs[result.name] = scope.value(result.value)
         return outputs
 
     # -- reporting ----------------------------------------------------------------------
@@ -396,9 +486,30 @@ class Execution:
     def _write_status(self, final: Optional[RunResult] = None) -> None:
         with self.lock:
             data = {"name": self.name, "status": final.status if final else "Running",
-                    "reason": final.reason if final else "", "tasks": {n: r.to_dict() for n, r in self.records.items()}}
+                    "reason": final.reason if final else "", "message": final.message if final else "",
+                    "tasks": {n: r.to_dict() for n, r in self.records.items()}}
             if final:
                 data["outputs"] = final.outputs
-            tmp = self.run_dir / ".status.json.tmp"
+            tmp = self.run_dir / f".status.json.{threading.get_ident()}"
             tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str))
             os.replace(tmp, self.run_dir / "status.json")
+
+
+def _labels(task: tekton.PipelineTask) -> dict[str, str]:
+    metadata = task.task_spec.metadata
+    return dict(metadata.labels) if metadata is not None else {}
+
+
+def _seconds(duration: Union[float, int, str]) -> float:
+    if isinstance(duration, (int, float)):
+        return float(duration) if duration > 0 else float("inf")
+    return parse_duration(duration)
+
+
+def _keep_attempt(directory: Path, attempt: int) -> None:
+    """Move a failed attempt's files to retries/<attempt>/: the next one starts clean (a new pod)."""
+    kept = directory / "retries" / str(attempt)
+    kept.mkdir(parents=True, exist_ok=True)
+    for entry in directory.iterdir():
+        if entry.name != "retries":
+            shutil.move(str(entry), str(kept / entry.name))

@@ -28,6 +28,7 @@ class TaskRunOutcome:
     message: str = ""
     results: dict[str, Any] = field(default_factory=dict)
     steps: dict[str, int] = field(default_factory=dict)  # step -> exit code
+    logs: dict[str, str] = field(default_factory=dict)  # step -> log file
     started: float = 0.0
     finished: float = 0.0
 
@@ -42,6 +43,8 @@ class TaskRunContext:
     deadline: Optional[float] = None  # time.monotonic() deadline
     cancel: threading.Event = field(default_factory=threading.Event)
     env: dict[str, str] = field(default_factory=dict)  # extra environment for every step
+    # an inlined taskSpec also sees the pipeline's params and context (Tekton's propagated parameters)
+    inherited: Optional[Variables] = None
 
 
 def run_taskrun(spec: tekton.EmbeddedTask, ctx: TaskRunContext) -> TaskRunOutcome:
@@ -52,12 +55,14 @@ def run_taskrun(spec: tekton.EmbeddedTask, ctx: TaskRunContext) -> TaskRunOutcom
     except ValueError as e:
         return TaskRunOutcome(False, "TaskRunValidationFailed", str(e), started=started, finished=time.time())
     exit_codes: dict[str, int] = {}
+    logs: dict[str, str] = {}
     reason, message, ok = "Succeeded", "", True
     steps = [_with_template(step, spec.step_template) for step in spec.steps]
     for index, step in enumerate(steps):
         name = step.name or f"unnamed-{index}"
         code, stop_reason = _run_step(step, name, index, variables, ctx)
         exit_codes[name] = code
+        logs[name] = str(ctx.directory / f"{name}.log")
         (ctx.directory / "steps" / f"step-{name}").mkdir(parents=True, exist_ok=True)
         (ctx.directory / "steps" / f"step-{name}" / "exitCode").write_text(str(code))
         if stop_reason:
@@ -69,27 +74,29 @@ def run_taskrun(spec: tekton.EmbeddedTask, ctx: TaskRunContext) -> TaskRunOutcom
     results, problem = _read_results(spec, ctx)
     if ok and problem:
         ok, reason, message = False, "TaskRunResultLargerThanAllowedLimit", problem
-    return TaskRunOutcome(ok, reason, message, results, exit_codes, started, time.time())
+    return TaskRunOutcome(ok, reason, message, results, exit_codes, logs, started, time.time())
 
 
 def _variables(spec: tekton.EmbeddedTask, ctx: TaskRunContext) -> Variables:
+    given = Variables()  # what a default may refer to: the values passed in and the context
+    for key, value in ctx.context.items():
+        given.strings[f"context.{key}"] = value
+    for name, value in ctx.params.items():
+        given.add_value(f"params.{name}", value)
     variables = Variables()
-    declared = {p.name for p in spec.params}
+    for name, value in ctx.params.items():  # undeclared ones too: an inlined spec may use them
+        variables.add_value(f"params.{name}", value)
     for p in spec.params:
         if p.name in ctx.params:
             value = ctx.params[p.name]
+            if p.type == "object" and isinstance(value, dict) and isinstance(p.default, dict):
+                value = {**{k: given.text(v) for k, v in p.default.items()}, **value}
         elif p.default is not None:
-            value = p.default
+            value = given.value(p.default)
         else:
             raise ValueError(f"param {p.name!r} has no value and no default")
-        if p.type == "object" and isinstance(value, dict) and isinstance(p.default, dict):
-            value = {**p.default, **value}
         variables.add_value(f"params.{p.name}", value)
-    for name in ctx.params:
-        if name not in declared:  # Tekton passes undeclared params through only when propagated
-            variables.add_value(f"params.{name}", ctx.params[name])
-    # defaults may reference other params and context (Tekton substitutes them too)
-    variables.strings = {k: variables.text(v) if k.startswith("params.") else v for k, v in variables.strings.items()}
+    variables = (ctx.inherited or Variables()).merged(variables)
     for key, value in ctx.context.items():
         variables.strings[f"context.{key}"] = value
     results_dir = ctx.directory / "results"

@@ -67,13 +67,16 @@ class Variables:
         m = _VARIABLE.fullmatch(value.strip())
         if not m:
             return None
-        return self.arrays.get(_normalize(m.group(1)))
+        key = _normalize(m.group(1))
+        # an isolated `$(params.a)` also stands for the whole array (Tekton's matrix docs use it)
+        return self.arrays.get(key if key.endswith("[*]") else key + "[*]")
 
     def whole_object(self, value: str) -> dict[str, str] | None:
         m = _VARIABLE.fullmatch(value.strip())
         if not m:
             return None
-        return self.objects.get(_normalize(m.group(1)))
+        key = _normalize(m.group(1))
+        return self.objects.get(key if key.endswith("[*]") else key + "[*]")
 
     def items(self, values: list[str]) -> list[str]:
         out: list[str] = []
