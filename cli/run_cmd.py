@@ -53,7 +53,18 @@ def _assignments(params: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@click.command("run")
+class OneLineUsageErrors(click.Command):
+    """Usage mistakes as one `error: …` line and exit code 2, like every other user error."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as e:
+            click.echo(f"error: {e.format_message()}", err=True)
+            ctx.exit(2)
+
+
+@click.command("run", cls=OneLineUsageErrors)
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Set a PipelineRun param (repeatable); a JSON array or object gives an array or object param.")

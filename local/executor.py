@@ -159,7 +159,10 @@ class Execution:
                 done, _ = futures.wait(running, timeout=0.05, return_when=futures.FIRST_COMPLETED)
                 for future in done:
                     name, index = running.pop(future)
-                    outcomes[name][index] = future.result()
+                    try:
+                        outcomes[name][index] = future.result()
+                    except Exception as e:  # a TaskRun that could not even be set up fails alone
+                        outcomes[name][index] = TaskRunOutcome(False, "Failed", f"tekflow: {type(e).__name__}: {e}")
                     self._maybe_complete(name, tasks[name], outcomes[name], finally_phase)
 
     def _check_clock(self, finally_phase: bool) -> None:
@@ -491,7 +494,7 @@ class Execution:
             if final:
                 data["outputs"] = final.outputs
             tmp = self.run_dir / f".status.json.{threading.get_ident()}"
-            tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str))
+            tmp.write_text(json.dumps(data, default=str))
             os.replace(tmp, self.run_dir / "status.json")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -58,7 +58,9 @@ class TaskRecord:
         return {f"{i}/{step}": path for i, child in enumerate(self.children) for step, path in child.logs.items()}
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        # by hand: dataclasses.asdict deep-copies every value, and status.json is written often
+        out = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "children"}
+        out["children"] = [dict(vars(child)) for child in self.children]
         out["duration_s"] = self.duration_s
         return out
 

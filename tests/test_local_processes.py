@@ -112,3 +112,25 @@ def test_ctrl_c_cancels_a_run(tmp_path):
     os.kill(proc.pid, signal.SIGINT)
     out, _ = proc.communicate(timeout=20)
     assert out.split() == ["Cancelled", "Succeeded"]
+
+
+def test_a_second_cancel_stops_the_finally_tasks_too(tmp_path, monkeypatch):
+    doc = CANCEL.replace("script: 'printf \"%s\" \"$(params.status)\" > $(results.seen.path)'",
+                         "script: 'echo finally-started; sleep 60 & wait'")
+    executions = []
+
+    class Recording(executor_module.Execution):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            executions.append(self)
+
+    def cancel_each_phase(event):
+        if event["type"] == "task_started":
+            threading.Timer(0.3, executions[0].cancel).start()
+
+    monkeypatch.setattr("tekflow.local.api.Execution", Recording)
+    started = time.monotonic()
+    result = local.run(_doc(doc), run_dir=tmp_path / "run", on_event=cancel_each_phase)
+    assert time.monotonic() - started < 10
+    assert result.status == "Cancelled"
+    assert (result.tasks["always"].status, result.tasks["always"].reason) == ("Cancelled", "TaskRunCancelled")
