@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .. import tekton
-from ..conditions import Comparison, InputRef, Literal, evaluate
+from ..conditions import InputRef, Literal, evaluate
 from ..context import Constant, Guard, Lowering, PipelineParam, TaskNode, TaskOutput
 from ..names import param_name
 from ..parameters import encode
@@ -57,7 +57,8 @@ def _when(ctx: Lowering, node: TaskNode, guard: Guard) -> Optional[tekton.WhenEx
         return None
     if isinstance(source, PipelineParam):
         value = f"$(params.{param_name(source.name)})"
-    elif isinstance(source, TaskOutput) and not source.collected and not ctx.node(source.producer).loops:
+    elif isinstance(source, TaskOutput) and not source.collected and not ctx.node(source.producer).loops \
+            and not ctx.node(source.producer).guards:  # a producer Tekton may skip: see sources._task_value
         producer = ctx.node(source.producer)
         value = f"$(tasks.{producer.tekton_name}.results.{producer.result_names[source.output]})"
     else:  # loop items, values of tasks inside loops: per iteration, so only the launcher knows them

@@ -100,6 +100,11 @@ class Entries:
             # The producer may have failed: a result reference would skip this task in Tekton,
             # so the launcher reads the producer's manifest and falls back to the default.
             return {"producer": producer.tekton_name, "output": output, "optional": True}
+        if producer.when:
+            # Tekton may skip the producer by its `when`: a result reference would then skip this
+            # task as "Results were missing" and every task after it as "Parent Tasks were skipped"
+            # (a task skipped by its own `when` does not skip its dependents).
+            return {"producer": producer.tekton_name, "output": output}
         result_name = producer.result_names[output]
         pname = self._add_param(name, f"$(tasks.{producer.tekton_name}.results.{result_name})")
         return {"param": pname, "producer": producer.tekton_name, "output": output}
