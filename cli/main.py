@@ -63,6 +63,8 @@ def cli() -> None:
 @click.option("--experiment", metavar="NAME", help="MLflow experiment (default: the pipeline's name).")
 @click.option("--profile", metavar="NAME|FILE",
               help="Cluster profile for GPU hints: gfd (default), gke, eks, or a profile YAML file.")
+@click.option("--gang-scheduler", type=click.Choice(["kueue", "volcano", "coscheduling"]),
+              help="How gangs (dsl.schedule(gang=...)) start together (default: the profile's, kueue).")
 @user_errors
 def compile_command(source: Path, output: Path | None, pipeline_name: str | None, params: tuple[str, ...],
                     **flags: Any) -> None:
@@ -71,7 +73,10 @@ def compile_command(source: Path, output: Path | None, pipeline_name: str | None
     from tekflow.compiler.parameters import parse_assignments
 
     options = {k: v for k, v in flags.items() if v is not None}
-    text = Compiler().compile_to_yaml(source, parse_assignments(list(params)), pipeline_name, **options)
+    compiler = Compiler()
+    text = compiler.compile_to_yaml(source, parse_assignments(list(params)), pipeline_name, **options)
+    for warning in compiler.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -9,8 +9,8 @@ from typing import Any, Optional, Union
 
 from . import ir as ir_loader
 from . import tekton
-from .emit import to_yaml
-from .lower import lower
+from .emit import to_yaml_documents
+from .lower import lower_documents
 from .options import CompileOptions
 
 PipelineSource = Union[Any, str, os.PathLike, ir_loader.PipelineIR]  # Any: a kfp pipeline/component
@@ -26,6 +26,7 @@ class Compiler:
 
     def __init__(self, options: Optional[CompileOptions] = None) -> None:
         self.options = options or CompileOptions()
+        self.warnings: list[str] = []  # of the last compile: things that compiled but may not do what you expect
 
     def compile(
         self,
@@ -45,7 +46,10 @@ class Compiler:
         pipeline_name: Optional[str] = None,
         **options: Any,
     ) -> str:
-        return to_yaml(self.compile_to_pipelinerun(pipeline_func, pipeline_parameters, pipeline_name, **options))
+        """The PipelineRun YAML; with gang scheduling through Volcano or coscheduling, followed by
+        the PodGroup documents to create with it."""
+        return to_yaml_documents(self.compile_to_documents(pipeline_func, pipeline_parameters, pipeline_name,
+                                                           **options))
 
     def compile_to_pipelinerun(
         self,
@@ -54,6 +58,16 @@ class Compiler:
         pipeline_name: Optional[str] = None,
         **options: Any,
     ) -> tekton.PipelineRun:
+        return self.compile_to_documents(pipeline_func, pipeline_parameters, pipeline_name, **options)[0]
+
+    def compile_to_documents(
+        self,
+        pipeline_func: PipelineSource,
+        pipeline_parameters: Optional[dict[str, Any]] = None,
+        pipeline_name: Optional[str] = None,
+        **options: Any,
+    ) -> list[Any]:
+        """[PipelineRun, other objects to create with it…] as model objects."""
         opts = dataclasses.replace(self.options, **options)
         if pipeline_parameters:
             opts = dataclasses.replace(opts, parameters={**opts.parameters, **pipeline_parameters})
@@ -62,5 +76,6 @@ class Compiler:
             if isinstance(pipeline_func, ir_loader.PipelineIR)
             else ir_loader.load(pipeline_func, pipeline_name)
         )
-        run, _ = lower(pipeline_ir, opts)
-        return run
+        documents, ctx = lower_documents(pipeline_ir, opts)
+        self.warnings = list(ctx.warnings)
+        return documents

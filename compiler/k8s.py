@@ -293,3 +293,4 @@ class PodDNSConfig:
     nameservers: list[str] = field(default_factory=list)
     searches: list[str] = field(default_factory=list)
     options: list[PodDNSConfigOption] = field(default_factory=list)
+

@@ -34,6 +34,12 @@ def lower(ir: PipelineIR, options: CompileOptions | None = None) -> tuple[tekton
     return build_pipelinerun(ctx), ctx
 
 
+def lower_documents(ir: PipelineIR, options: CompileOptions | None = None) -> tuple[list, Lowering]:
+    """The PipelineRun first, then the objects it needs created beside it (PodGroups)."""
+    run, ctx = lower(ir, options)
+    return [run, *placement.extra_documents(ctx)], ctx
+
+
 def build_pipelinerun(ctx: Lowering) -> tekton.PipelineRun:
     info = ctx.spec.pipeline_info
     ctx.pipeline.display_name = info.display_name or info.name

@@ -9,6 +9,10 @@ DNS_LABEL_MAX = 63
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _PARAM_NAME = re.compile(r"^[_a-zA-Z][_a-zA-Z0-9-]*$")
 _RESULT_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+_DNS_SUBDOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+# Kubernetes resource quantities: 10Gi, 500m, 1.5T, 1e9
+_QUANTITY = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$")
 
 
 def short_hash(text: str, length: int = 5) -> str:
@@ -17,6 +21,19 @@ def short_hash(text: str, length: int = 5) -> str:
 
 def is_dns_label(name: str) -> bool:
     return len(name) <= DNS_LABEL_MAX and bool(_DNS_LABEL.match(name))
+
+
+def is_dns_subdomain(name: str) -> bool:
+    """Most object names (Secrets, PriorityClasses, PipelineRuns)."""
+    return bool(_DNS_SUBDOMAIN.match(name))
+
+
+def is_label_value(text: str) -> bool:
+    return len(text) <= DNS_LABEL_MAX and bool(_LABEL_VALUE.match(text))
+
+
+def is_quantity(text: str) -> bool:
+    return bool(_QUANTITY.match(text))
 
 
 def dns_label(name: str, max_length: int = DNS_LABEL_MAX) -> str:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from tekflow import __version__
 from tekflow.errors import TekflowError
 
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-_DNS_SUBDOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-# Kubernetes resource quantities: 10Gi, 500M, 1.5T, 1e9
-_QUANTITY = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$")
+from .names import is_dns_label, is_dns_subdomain, is_quantity
+from .profiles import GANG_SCHEDULERS
+
 
 DEFAULT_LAUNCHER_IMAGE = f"tekflow-launcher:{__version__}"
 DEFAULT_PVC_SIZE = "10Gi"
@@ -38,18 +36,20 @@ class CompileOptions:
     experiment: Optional[str] = None
     # cluster profile for GPU hints: a built-in name (gfd, gke, eks) or a YAML file
     profile: Optional[str] = None
+    # gang scheduling through kueue, volcano or coscheduling; None: the profile's (kueue by default)
+    gang_scheduler: Optional[str] = None
 
     def __post_init__(self) -> None:
         """Check values that would otherwise make an object the API server rejects."""
-        if self.run_name is not None and not _DNS_SUBDOMAIN.match(self.run_name):
+        if self.run_name is not None and not is_dns_subdomain(self.run_name):
             raise TekflowError(f"--run-name {self.run_name!r} is not a valid Kubernetes name "
                                "(lowercase letters, digits, '-' and '.', starting and ending alphanumeric)")
-        if self.namespace is not None and not _DNS_LABEL.match(self.namespace):
+        if self.namespace is not None and not is_dns_label(self.namespace):
             raise TekflowError(f"--namespace {self.namespace!r} is not a valid namespace "
                                "(at most 63 lowercase letters, digits and '-', starting and ending alphanumeric)")
-        if not _QUANTITY.match(self.pvc_size or ""):
+        if not is_quantity(self.pvc_size or ""):
             raise TekflowError(f"--pvc-size {self.pvc_size!r} is not a Kubernetes quantity (e.g. 10Gi, 500Mi)")
-        if self.tracking_secret is not None and not _DNS_SUBDOMAIN.match(self.tracking_secret):
+        if self.tracking_secret is not None and not is_dns_subdomain(self.tracking_secret):
             raise TekflowError(f"--tracking-secret {self.tracking_secret!r} is not a valid Secret name")
         if self.tracking_uri is not None:
             from urllib.parse import urlparse
@@ -57,5 +57,7 @@ class CompileOptions:
             parsed = urlparse(self.tracking_uri)
             if parsed.username or parsed.password:
                 raise TekflowError("--tracking-uri must not hold credentials; put them in a Secret (--tracking-secret)")
+        if self.gang_scheduler is not None and self.gang_scheduler not in GANG_SCHEDULERS:
+            raise TekflowError(f"--gang-scheduler {self.gang_scheduler!r} is not one of {', '.join(GANG_SCHEDULERS)}")
         if not (self.launcher_image or "").strip() or any(c.isspace() for c in self.launcher_image):
             raise TekflowError(f"--launcher-image {self.launcher_image!r} is not an image reference")

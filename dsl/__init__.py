@@ -10,3 +10,4 @@ from kfp.dsl import __all__ as _kfp_all
 __all__ = list(_kfp_all)
 
 from .hints import gpu, schedule  # noqa: E402,F401 - tekflow's own hints
+from .hints import schedule_pipeline  # noqa: E402,F401 - pipeline-wide scheduling hints

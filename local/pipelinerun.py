@@ -21,6 +21,8 @@ TEKTON_SUFFIXES = (".yaml", ".yml", ".json")
 # what Tekton labels runs with; context.pipeline.name and context.task.name come from them
 PIPELINE_LABEL = "tekton.dev/pipeline"
 TASK_LABEL = "tekton.dev/task"
+# objects `tekflow compile` writes beside the PipelineRun (gang scheduling's pod groups)
+LOCALLY_IRRELEVANT_KINDS = frozenset({"PodGroup"})
 
 
 def is_tekton_file(path: Path) -> bool:
@@ -45,6 +47,8 @@ def load_file(path: Path) -> tekton.PipelineRun:
         raise TekflowError(f"{path}: {e.strerror}") from None
     objects = []
     for i, doc in enumerate(docs):
+        if isinstance(doc, dict) and doc.get("kind") in LOCALLY_IRRELEVANT_KINDS:
+            continue  # created beside the run for a cluster's scheduler; nothing to do on this machine
         try:
             objects.append(tekton.document_from_data(doc))
         except ModelError as e:

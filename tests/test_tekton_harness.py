@@ -56,3 +56,26 @@ def test_hack_validate_exit_codes(tmp_path):
     failed = subprocess.run([script, str(good), str(bad)], capture_output=True, text=True)
     assert failed.returncode == 1 and "FAIL" in failed.stdout
     assert subprocess.run([script, str(tmp_path / "absent.yaml")], capture_output=True).returncode == 2
+
+
+POD_GROUP = "apiVersion: scheduling.volcano.sh/v1beta1\nkind: PodGroup\nmetadata: {name: run-workers}\n" \
+            "spec: {minMember: 4}\n"
+
+
+def test_pod_groups_beside_a_run_are_checked():
+    report = validate_yaml(VALID + "---\n" + POD_GROUP + "---\n" + POD_GROUP.replace(
+        "scheduling.volcano.sh/v1beta1", "scheduling.x-k8s.io/v1alpha1"))
+    assert report.ok, report.errors
+    assert [d.kind for d in report.documents] == ["PipelineRun", "PodGroup", "PodGroup"]
+
+
+@pytest.mark.parametrize("change, message", [
+    (("run-workers", "Run_Workers"), "lowercase rfc 1123 subdomain"),
+    (("minMember: 4", "minMember: 0"), "minmember: 0"),
+    (("minMember: 4", "minMember: 4, colour: blue"), 'unknown field "spec.colour"'),
+    (("minMember: 4", "minMember: 4, priorityClassName: High!"), "spec.priorityclassname"),
+])
+def test_invalid_pod_groups_are_rejected(change, message):
+    report = validate_yaml(POD_GROUP.replace(*change))
+    assert not report.ok
+    assert message in report.errors_text.lower(), report.errors_text

@@ -17,7 +17,7 @@ from tekflow.errors import NotSupportedError, TekflowError
 
 from .. import k8s, tekton
 from ..context import Lowering, TaskNode
-from .placement import _require, _task_run_spec, _tolerate
+from .pod import require as _require, task_run_spec as _task_run_spec, tolerate as _tolerate
 
 KEY = "kubernetes"
 HANDLED = {"secretAsEnv", "secretAsVolume", "configMapAsEnv", "configMapAsVolume", "pvcMount", "emptyDirMounts",

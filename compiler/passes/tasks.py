@@ -7,12 +7,11 @@ own image through the argv prelude.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from google.protobuf import json_format
 
-from tekflow.errors import NotSupportedError, TekflowError
+from tekflow.errors import TekflowError
 from tekflow.runtime.prelude import main_step_command
 from tekflow.runtime.spec import encode_spec
 
@@ -21,7 +20,6 @@ from .. import conditions
 from ..context import ARTIFACTS_WORKSPACE, IO_WORKSPACE, Guard, Lowering, TaskNode
 from .loops import BATCH_PARAM
 from .sources import Entries, space_key
-from ..names import param_name
 from ..parameters import coerce, type_name
 from .storage import uses_artifact_workspace
 

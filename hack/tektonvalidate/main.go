@@ -12,6 +12,12 @@
 //     (feature flags, defaults), in a "create" context.
 //
 // Supported kinds (apiVersion tekton.dev/v1): PipelineRun, Pipeline, Task.
+// Gang scheduling's PodGroups (Volcano's scheduling.volcano.sh/v1beta1 and
+// scheduler-plugins' scheduling.x-k8s.io/v1alpha1), which the compiler writes
+// beside a PipelineRun, are checked as their CRDs would: a strict decode into
+// the fields both schemas share, ObjectMeta validated by apimachinery, and
+// minMember >= 1. (Their Go modules are not importable here, so this part is a
+// faithful stand-in rather than their own code.)
 // Documents that are empty (only comments or blank) are skipped; the others
 // are numbered from 0 in the order they appear in their file.
 //
@@ -37,6 +43,10 @@ import (
 
 	"github.com/tektoncd/pipeline/pkg/apis/config"
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"knative.dev/pkg/apis"
 	kjson "sigs.k8s.io/json"
@@ -79,6 +89,53 @@ func newObject(kind string) object {
 		return &v1.Task{}
 	}
 	return nil
+}
+
+// podGroupAPIVersions are the gang schedulers' PodGroup API versions.
+var podGroupAPIVersions = map[string]bool{
+	"scheduling.volcano.sh/v1beta1": true,
+	"scheduling.x-k8s.io/v1alpha1":  true,
+}
+
+// podGroup holds the PodGroup fields Volcano's and coscheduling's CRDs share.
+type podGroup struct {
+	APIVersion string            `json:"apiVersion"`
+	Kind       string            `json:"kind"`
+	Metadata   metav1.ObjectMeta `json:"metadata"`
+	Spec       struct {
+		MinMember         int32                        `json:"minMember"`
+		MinResources      map[string]resource.Quantity `json:"minResources,omitempty"`
+		PriorityClassName string                       `json:"priorityClassName,omitempty"`
+		Queue             string                       `json:"queue,omitempty"`
+	} `json:"spec"`
+}
+
+func checkPodGroup(res *Result, data []byte) *Result {
+	var pg podGroup
+	strictErrs, err := kjson.UnmarshalStrict(data, &pg)
+	if err != nil {
+		res.Errors = append(res.Errors, "cannot decode: "+err.Error())
+		return res
+	}
+	for _, e := range strictErrs {
+		res.Errors = append(res.Errors, "strict decoding error: "+e.Error())
+	}
+	if pg.Metadata.Namespace == "" {
+		pg.Metadata.Namespace = "default" // kubectl fills the context's namespace
+	}
+	for _, e := range apivalidation.ValidateObjectMeta(&pg.Metadata, true, apivalidation.NameIsDNSSubdomain, field.NewPath("metadata")) {
+		res.Errors = append(res.Errors, e.Error())
+	}
+	if pg.Spec.MinMember < 1 {
+		res.Errors = append(res.Errors, fmt.Sprintf("spec.minMember: %d: a gang needs at least one member", pg.Spec.MinMember))
+	}
+	if pg.Spec.PriorityClassName != "" {
+		for _, msg := range apivalidation.NameIsDNSSubdomain(pg.Spec.PriorityClassName, false) {
+			res.Errors = append(res.Errors, "spec.priorityClassName: "+msg)
+		}
+	}
+	res.OK = len(res.Errors) == 0
+	return res
 }
 
 // header is read leniently first, to name the document even when it is invalid.
@@ -168,6 +225,9 @@ func check(ctx context.Context, file string, index int, doc []byte) (res *Result
 	res.Kind, res.Name = h.Kind, h.Metadata.Name
 	if res.Name == "" {
 		res.Name = h.Metadata.GenerateName
+	}
+	if h.Kind == "PodGroup" && podGroupAPIVersions[h.APIVersion] {
+		return checkPodGroup(res, data)
 	}
 	if h.APIVersion != apiVersion {
 		return fail(fmt.Sprintf("apiVersion %q is not supported: want %q", h.APIVersion, apiVersion))
