@@ -146,3 +146,35 @@ def test_parse_builds_comparisons():
 def test_unreadable_condition_is_not_supported():
     with pytest.raises(NotSupportedError, match="not supported yet: condition"):
         conditions.parse("inputs.parameter_values['x'] || true")
+
+
+@dsl.component(base_image="python:3.11")
+def double(x: int) -> int:
+    return 2 * x
+
+
+@dsl.pipeline(name="chain-in-branch")
+def chain_in_branch(flag: bool = False) -> int:
+    with dsl.If(flag == True):  # noqa: E712
+        first = double(x=1).set_display_name("first")
+        second = double(x=first.output).set_display_name("second")
+    with dsl.Else():
+        other = double(x=5).set_display_name("other")
+    return double(x=dsl.OneOf(second.output, other.output)).set_display_name("after").output
+
+
+def test_a_chain_inside_a_branch_does_not_skip_the_tasks_after_it(tmp_path):
+    from tekflow import local
+    from tekflow.compiler.emit import to_yaml
+
+    run = Compiler().compile_to_pipelinerun(chain_in_branch)
+    assert_valid(to_yaml(run))
+    tasks = {t.display_name: t for t in run.spec.pipeline_spec.tasks}
+    # no result reference to a task Tekton may skip by its `when`: ordered by runAfter instead
+    assert not any("$(tasks." in str(p.value) for p in tasks["second"].params)
+    assert tasks["second"].run_after == [tasks["first"].name]
+    for flag, statuses, output in ((False, ("Skipped", "Skipped"), 20), (True, ("Succeeded", "Succeeded"), 8)):
+        result = local.run(chain_in_branch, {"flag": flag}, run_dir=tmp_path / str(flag))
+        assert result.status == "Succeeded"
+        assert (result.tasks[tasks["first"].name].status, result.tasks[tasks["second"].name].status) == statuses
+        assert result.tasks[tasks["after"].name].status == "Succeeded" and result.outputs == {"Output": output}
