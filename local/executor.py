@@ -24,6 +24,7 @@ from tekflow.compiler import tekton
 from tekflow.errors import TekflowError
 
 from . import skipping
+from .gpus import GpuPool, requested
 from .matrix import MAX_COMBINATIONS, fan_out
 from .pipelinerun import PIPELINE_LABEL, TASK_LABEL
 from .result import ChildRun, RunResult, TaskRecord
@@ -85,6 +86,7 @@ class Execution:
         self.stopping = False  # a task failed: no new task starts (Tekton's IsStopping)
         self.timed_out = ""  # which timeout was reached: pipeline | tasks | finally
         self.deadlines: dict[str, float] = {}
+        self.gpus = GpuPool()
 
     # -- public -------------------------------------------------------------------------
     def cancel(self) -> None:
@@ -264,14 +266,16 @@ class Execution:
         self._emit({"type": "task_started", "task": name, "taskruns": len(record.children)})
 
     def _attempts(self, task: tekton.PipelineTask, child: ChildRun, finally_phase: bool) -> TaskRunOutcome:
-        """One TaskRun, retried as the PipelineTask says; runs on a worker thread."""
-        child.status, child.started = "Running", time.time()
+        """One TaskRun, retried as the PipelineTask says, holding its GPUs; runs on a worker thread."""
+        with self.gpus.lease(self._gpu_count(task), task.name, self.cancel_event) as (gpu_env, warning):
+            child.status, child.started = "Running", time.time()
+            if warning and child.directory in (task.name, f"{task.name}-0"):
+                self._emit({"type": "warning", "task": task.name, "message": warning})
+            return self._retried(task, child, finally_phase, {**self.env, **gpu_env})
+
+    def _retried(self, task: tekton.PipelineTask, child: ChildRun, finally_phase: bool,
+                 env: dict[str, str]) -> TaskRunOutcome:
         directory = self.run_dir / "tasks" / child.directory
-        env = dict(self.env)
-        gpu_env, warning = self._gpus(task)
-        env.update(gpu_env)
-        if warning and child.directory in (task.name, f"{task.name}-0"):
-            self._emit({"type": "warning", "task": task.name, "message": warning})
         deadline = self._deadline(finally_phase)
         uid = str(uuid.uuid4())  # one TaskRun across its retries
         inherited = None if TASK_LABEL in _labels(task) else self._inherited(task)
@@ -295,12 +299,9 @@ class Execution:
         return outcome
 
     @staticmethod
-    def _gpus(task: tekton.PipelineTask) -> tuple[dict[str, str], Optional[str]]:
-        from .gpus import plan, requested
-
-        count = sum(requested(step.compute_resources.limits) for step in task.task_spec.steps
-                    if step.compute_resources is not None)
-        return plan(count, task.name)
+    def _gpu_count(task: tekton.PipelineTask) -> int:
+        return sum(requested(step.compute_resources.limits) for step in task.task_spec.steps
+                   if step.compute_resources is not None)
 
     def _maybe_complete(self, name: str, task: tekton.PipelineTask, outcomes: list[Optional[TaskRunOutcome]],
                         finally_phase: bool) -> None:

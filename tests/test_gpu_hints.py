@@ -10,6 +10,7 @@ from tekflow.compiler.emit import to_yaml, to_yaml_documents
 from tekflow.compiler.serde import to_data
 from tekflow.errors import TekflowError
 from tekflow.local.gpus import plan, requested
+from corpus_support import manifest
 from tekton_validation import validate_yaml
 
 SAMPLE = str(Path(__file__).resolve().parent.parent / "samples" / "gpu_training.py")
@@ -372,3 +373,55 @@ def test_cli_compiles_a_volcano_gang_that_validates_and_runs_locally(tmp_path):
                            "--run-dir", str(tmp_path / "run")], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["outputs"] == {"Output": 60}
+
+
+@dsl.component(base_image="python:3.11")
+def on_gpus(pause: float) -> str:
+    import os
+    import time
+
+    start = time.time()
+    time.sleep(pause)
+    return f"{os.environ.get('CUDA_VISIBLE_DEVICES')}|{start}|{time.time()}"
+
+
+def _gpu_outputs(tmp_path, visible, monkeypatch):
+    from tekflow import local
+
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", visible)
+
+    @dsl.pipeline(name="two-gpu-tasks")
+    def pipeline():
+        dsl.gpu(on_gpus(pause=1.0).set_display_name("first"), count=2)
+        dsl.gpu(on_gpus(pause=1.0).set_display_name("second"), count=2)
+
+    result = local.run(pipeline, run_dir=tmp_path / visible.replace(",", "-"), max_parallel=2)
+    assert result.status == "Succeeded", result.summary()
+    values = []
+    for name in sorted(result.tasks):
+        devices, start, end = manifest(result, name)["parameters"]["Output"].split("|")
+        values.append((devices, float(start), float(end)))
+    return values
+
+
+def test_concurrent_local_tasks_get_their_own_gpus(tmp_path, monkeypatch):
+    (a, _, _), (b, _, _) = _gpu_outputs(tmp_path, "0,1,2,3", monkeypatch)
+    assert sorted([a, b]) == ["0,1", "2,3"]  # two at a time, none shared
+
+
+def test_local_tasks_wait_for_gpus_held_by_another(tmp_path, monkeypatch):
+    (a, a_start, a_end), (b, b_start, b_end) = _gpu_outputs(tmp_path, "4,7", monkeypatch)
+    assert a == b == "4,7"
+    assert a_end <= b_start or b_end <= a_start  # one after the other, though two may run at once
+
+
+def test_tekflow_run_says_when_a_task_wants_gpus_this_machine_lacks(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    proc = subprocess.run([sys.executable, "-m", "tekflow.cli.main", "run", SAMPLE, "--no-tracking",
+                           "--run-dir", str(tmp_path / "run")], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "task 'train' asks for 2 GPU(s) but none are visible here; it runs on the CPU" in proc.stderr
