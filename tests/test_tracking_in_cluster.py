@@ -8,8 +8,9 @@ import pytest
 import yaml
 from mlflow import MlflowClient
 
-from tekflow import local
+from tekflow import dsl, local
 from tekflow.compiler import Compiler, tekton
+from tekflow.dsl import Dataset, Input, Model, Output
 from tekflow.errors import TekflowError
 from tekton_validation import assert_valid
 
@@ -66,3 +67,63 @@ def test_without_the_option_nothing_is_added():
     run = Compiler().compile_to_pipelinerun(QUICKSTART)
     names = [t.name for t in run.spec.pipeline_spec.tasks]
     assert "tracking-start" not in names and not run.spec.pipeline_spec.finally_
+
+
+@dsl.component(base_image="python:3.11")
+def make_rows(data: Output[Dataset]):
+    with open(data.path, "w") as f:
+        f.write("1 2 3")
+
+
+@dsl.component(base_image="python:3.11")
+def flaky_train(data: Input[Dataset], counter_dir: str, model: Output[Model]) -> int:
+    import os
+
+    counter = os.path.join(counter_dir, "attempts")
+    attempt = int(open(counter).read()) if os.path.exists(counter) else 0
+    with open(counter, "w") as f:
+        f.write(str(attempt + 1))
+    if attempt < 2:
+        raise SystemExit(f"attempt {attempt} fails")
+    with open(model.path, "w") as f:
+        f.write(open(data.path).read())
+    return attempt
+
+
+@dsl.pipeline(name="retried")
+def retried(counter_dir: str):
+    flaky_train(data=make_rows().outputs["data"], counter_dir=counter_dir).set_retry(3)
+
+
+def test_a_retried_task_is_one_run_finished_by_its_last_attempt(tmp_path):
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    path = tmp_path / "run.yaml"
+    (tmp_path / "counter").mkdir()
+    Compiler().compile(retried, str(path), tracking_uri=uri)
+    result = local.run(path, params={"counter_dir": str(tmp_path / "counter")}, run_dir=tmp_path / "run")
+    assert result.succeeded and result.tasks["flaky-train"].retries == 2, result.summary()
+    client = MlflowClient(uri)
+    experiment = client.get_experiment_by_name("retried")
+    (parent,) = client.search_runs([experiment.experiment_id], "tags.`tekflow.kind` = 'pipeline'")
+    (task,) = client.search_runs([experiment.experiment_id], "tags.`tekflow.task` = 'flaky-train'")
+    assert task.info.status == "FINISHED"
+    assert task.data.tags["tekflow.status"] == "Succeeded" and task.data.tags["tekflow.retry_count"] == "2"
+    assert task.data.metrics["retry_count"] == 2
+    assert task.data.tags["tekflow.output.Output"] == "2"
+    assert "tekflow.error" not in task.data.tags  # the failed attempts' error is gone
+    assert [d.dataset.name for d in task.inputs.dataset_inputs] == ["data"]  # logged by every attempt, once
+    (model,) = client.search_logged_models([experiment.experiment_id])
+    assert model.source_run_id == task.info.run_id
+
+    # a re-run of the last attempt's publish, or an earlier attempt's event arriving late, changes nothing
+    from tekflow.tracking.events import RunInfo, TaskEvent
+    from tekflow.tracking.mlflow_hook import Recorder
+
+    info = RunInfo(pipeline="retried", run_name=result.name, run_uid=parent.data.tags["tekflow.run_uid"])
+    recorder = Recorder(uri, None)
+    for attempt in (2, 0):
+        recorder.task_finished(info, TaskEvent(run_uid=info.run_uid, task="flaky-train", status="Failed",
+                                               retry_count=attempt, error="late"))
+    again = client.get_run(task.info.run_id)
+    assert again.info.status == "FINISHED" and again.data.tags == task.data.tags
+    assert len(client.search_runs([experiment.experiment_id], "tags.`tekflow.task` = 'flaky-train'")) == 1

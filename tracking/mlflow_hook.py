@@ -1,8 +1,9 @@
 """The built-in hook: pipeline runs, task runs, metrics, datasets and models in MLflow.
 
 Every event is applied idempotently (runs are found again by their `tekflow.*` tags before
-anything is created, and a finished task run is never logged twice), so a retried step, a
-re-submitted run or a replayed spool never duplicates anything. When MLflow cannot be
+anything is created, and a finished task run is logged again only by a later attempt of a
+retried task, which reopens it), so a retried step, a re-submitted run or a replayed spool
+never duplicates anything. When MLflow cannot be
 reached, the event goes to the spool, and so do the run's later events, to keep their order;
 `tekflow tracking sync` replays them.
 """
@@ -31,6 +32,9 @@ RUN_STATUS = {"Succeeded": "FINISHED", "Failed": "FAILED", "Cancelled": "KILLED"
               "Running": "RUNNING"}
 METRIC_TYPES = ("system.Metrics",)
 CLASSIFICATION_TYPES = ("system.ClassificationMetrics", "system.SlicedClassificationMetrics")
+TERMINAL = ("FINISHED", "FAILED", "KILLED")
+# tags that describe one attempt of a task: a later attempt replaces them all
+ATTEMPT_TAG_PREFIXES = ("tekflow.error", "tekflow.output.", "tekflow.artifact.")
 
 
 @contextlib.contextmanager
@@ -172,7 +176,7 @@ class Recorder:
 
         _, run_id = self.parent(run)
         info = self.client.get_run(run_id).info
-        if info.status in ("FINISHED", "FAILED", "KILLED"):
+        if info.status in TERMINAL:
             return
         metrics = []
         if run.started and run.finished:
@@ -188,14 +192,19 @@ class Recorder:
         key = {"tekflow.run_uid": run.run_uid, "tekflow.kind": "task", "tekflow.task": task.task,
                "tekflow.iteration": task.iteration or "none"}
         found = self._find(experiment_id, key)
-        if found is not None and found.info.status in ("FINISHED", "FAILED", "KILLED"):
-            return  # already recorded: a replay or a retried publish
+        if found is not None and found.info.status in TERMINAL:
+            if task.retry_count <= int(found.data.tags.get("tekflow.retry_count") or 0):
+                return  # already recorded: a replay, a re-run publish, or an earlier attempt arriving late
+            # a later attempt of a retried task: reopen the run the failed attempt closed
+            self.client.update_run(found.info.run_id, status="RUNNING")
         name = task.task + (f"[{task.iteration}]" if task.iteration else "")
         run_id = found.info.run_id if found else self.client.create_run(
             experiment_id, start_time=_ms(task.started), run_name=name,
             tags={**key, "mlflow.parentRunId": parent_id, "tekflow.kfp_task": task.kfp_task}).info.run_id
         now = _ms(task.finished or time.time())
-        params = [Param(k, _text(v)[:PARAM_LIMIT]) for k, v in sorted(task.params.items())]
+        step = task.retry_count  # each attempt's metrics under their own step: the last attempt's are latest
+        recorded_params = found.data.params if found else {}
+        params = [Param(k, _text(v)[:PARAM_LIMIT]) for k, v in sorted(task.params.items()) if k not in recorded_params]
         tags = [RunTag("tekflow.status", task.status), RunTag("tekflow.cache_hit", str(task.cache_hit).lower()),
                 RunTag("tekflow.retry_count", str(task.retry_count))]
         if task.image:
@@ -210,21 +219,29 @@ class Recorder:
             tags.append(RunTag(f"tekflow.artifact.{artifact.name}", artifact.uri))
         tags.append(RunTag("tekflow.artifacts", json.dumps(sorted(a.uri for a in task.artifacts))[:TAG_LIMIT]))
         tags.append(RunTag("tekflow.inputs", json.dumps(sorted(a.uri for a in task.inputs))[:TAG_LIMIT]))
-        metrics = [Metric("retry_count", task.retry_count, now, 0)]
+        metrics = [Metric("retry_count", task.retry_count, now, step)]
         if task.duration_s is not None:
-            metrics.append(Metric("duration_s", task.duration_s, now, 0))
+            metrics.append(Metric("duration_s", task.duration_s, now, step))
         for artifact in task.artifacts:
             if artifact.type in METRIC_TYPES:
-                metrics += [Metric(k, float(v), now, 0) for k, v in sorted(artifact.metadata.items())
+                metrics += [Metric(k, float(v), now, step) for k, v in sorted(artifact.metadata.items())
                             if isinstance(v, (int, float)) and not isinstance(v, bool)]
             elif artifact.type in CLASSIFICATION_TYPES:
-                metrics += self._classification(run_id, artifact, now)
+                metrics += self._classification(run_id, artifact, now, step)
+        if found is not None:
+            self._drop_stale_tags(run_id, found.data.tags, {t.key for t in tags})
         self.client.log_batch(run_id, metrics=metrics, params=params, tags=tags)
         self._datasets(run_id, task)
         self._models(experiment_id, run_id, run, task)
         self.client.set_terminated(run_id, RUN_STATUS.get(task.status, "FAILED"), end_time=now)
 
-    def _classification(self, run_id: str, artifact: ArtifactRef, now: int) -> list:
+    def _drop_stale_tags(self, run_id: str, recorded: dict[str, str], current: set[str]) -> None:
+        """An earlier attempt's error and outputs that this attempt does not have."""
+        for key in recorded:
+            if key not in current and key.startswith(ATTEMPT_TAG_PREFIXES):
+                self.client.delete_tag(run_id, key)
+
+    def _classification(self, run_id: str, artifact: ArtifactRef, now: int, step: int = 0) -> list:
         """Confusion matrices and ROC points: the accuracy as a metric, the data as tables."""
         from mlflow.entities import Metric
 
@@ -240,7 +257,7 @@ class Recorder:
                 total = sum(sum(r) for r in rows)
                 if total:
                     correct = sum(r[i] for i, r in enumerate(rows) if i < len(r))
-                    metrics.append(Metric(f"{prefix}.accuracy", correct / total, now, 0))
+                    metrics.append(Metric(f"{prefix}.accuracy", correct / total, now, step))
                 table = {"actual": [labels[i] if i < len(labels) else str(i) for i in range(len(rows))]}
                 for j, label in enumerate(labels):
                     table[f"predicted {label}"] = [r[j] if j < len(r) else 0 for r in rows]
