@@ -74,6 +74,8 @@ class Loop:
     key: Key
     items: "Source"  # Constant(list), PipelineParam, TaskOutput or LoopItem of an outer loop
     parallelism: int = 0  # 0: no limit
+    # how many of its tasks' guards (outermost first) enclose the loop itself
+    guard_depth: int = 0
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,8 @@ class Lowering:
     # loop keys of a nest -> its iteration space entry (launch spec "space") and the matrix value
     spaces: dict[tuple[Key, ...], dict[str, Any]] = field(default_factory=dict)
     batch_values: dict[tuple[Key, ...], Any] = field(default_factory=dict)
+    # loop keys of a nest -> its iterations task, for nests whose items are known only at run time
+    helpers: dict[tuple[Key, ...], tekton.PipelineTask] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # IR keeps executors in a Struct; parse once into the typed message.

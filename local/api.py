@@ -91,6 +91,7 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
         result = execution.execute()
     result.outputs = typed_outputs(pipelinerun, name, directory, result.outputs)
     mark_condition_skips(pipelinerun, result)
+    execution.write_status(result)  # status.json says what the result says: typed outputs, condition skips
     if listener is not None:
         listener.finished(result.status)
         result.tracking_run_id = next((h.parent_run_id for h in listener.hooks.hooks

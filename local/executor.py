@@ -33,11 +33,8 @@ from .variables import Variables, result_refs
 
 DEFAULT_PIPELINE_TIMEOUT = "1h"  # Tekton's default-timeout-minutes
 DONE = ("Succeeded", "Failed", "Skipped", "Cancelled")
-# Skips that do not skip the task's dependents. Tekton: `when` only. An empty-matrix skip also
-# cascades in Tekton (Parent Tasks were skipped), but tekflow's compiled loops need the fan-in
-# after an empty loop to run, so here it does not: a known difference from Tekton, kept until
-# the compiler stops relying on it.
-NON_CASCADING_SKIPS = (skipping.WHEN, skipping.EMPTY_MATRIX)
+# Skips that do not skip the task's dependents: Tekton's `when` only (an empty matrix cascades).
+NON_CASCADING_SKIPS = (skipping.WHEN,)
 
 Event = dict[str, Any]
 
@@ -102,7 +99,7 @@ class Execution:
         self.deadlines["pipeline"] = started + _seconds(pipeline_timeout)
         self.deadlines["tasks"] = started + _seconds(timeouts.tasks) if timeouts.tasks else float("inf")
         self._emit({"type": "run_started", "run": self.name, "tasks": list(self.records)})
-        self._write_status()
+        self.write_status()
         self._run_phase(finally_phase=False)
         if self.cancel_event.is_set():
             self.cancelled = True
@@ -114,7 +111,7 @@ class Execution:
         status = self._status()
         result = RunResult(self.name, status, self.reason, self.message, self.records, self._pipeline_results(),
                            self.run_dir, time.monotonic() - started)
-        self._write_status(final=result)
+        self.write_status(final=result)
         self._emit({"type": "run_finished", "run": self.name, "status": status, "reason": result.reason})
         return result
 
@@ -201,9 +198,14 @@ class Execution:
         """Why the task does not run, or the params of each of its TaskRuns (Tekton's order of checks)."""
         if self.cancel_event.is_set() or (self.cancelled and not finally_phase):
             return Skip(skipping.CANCELLED, "the run was cancelled")
+        scope = self._scope(task, finally_phase)
         if not finally_phase:
+            # ResolvedPipelineTask.skip(): when, then skipped parents, then missing results
             if self.stopping:
                 return Skip(skipping.STOPPING, "a task failed: no new task starts")
+            skip = self._when_false(task, scope)
+            if skip:
+                return skip
             for parent in sorted(self.parents[task.name]):
                 record = self.records[parent]
                 if record.status == "Skipped" and record.skip_reason not in NON_CASCADING_SKIPS:
@@ -216,13 +218,10 @@ class Execution:
             if finally_phase or record.skip_reason == skipping.WHEN or task.on_error == "continue":
                 return Skip(skipping.MISSING_RESULTS, message)
             return Fail("InvalidTaskResultReference", message)
-        scope = self._scope(task, finally_phase)
-        for when in task.when:
-            value = scope.text(when.input or "")
-            allowed = scope.items(list(when.values))
-            if (value in allowed) != (when.operator == "in"):
-                return Skip(skipping.WHEN, f"{when.input!r} {when.operator} {list(when.values)!r} is false "
-                                           f"(input is {value!r})")
+        if finally_phase:  # IsFinallySkipped(): missing results, then when
+            skip = self._when_false(task, scope)
+            if skip:
+                return skip
         if self.timed_out == "pipeline":
             return Skip(skipping.PIPELINE_TIMEOUT, "the pipeline's timeout was reached")
         if self.timed_out == "tasks" and not finally_phase:
@@ -246,6 +245,17 @@ class Execution:
                                                     f"more than Tekton's {MAX_COMBINATIONS}")
         return [{**params, **combination} for combination in combinations]
 
+    @staticmethod
+    def _when_false(task: tekton.PipelineTask, scope: Variables) -> Optional[Skip]:
+        """A false `when` (a reference to a missing result stays as its text, as in Tekton)."""
+        for when in task.when:
+            value = scope.text(when.input or "")
+            allowed = scope.items(list(when.values))
+            if (value in allowed) != (when.operator == "in"):
+                return Skip(skipping.WHEN, f"{when.input!r} {when.operator} {list(when.values)!r} is false "
+                                           f"(input is {value!r})")
+        return None
+
     # -- TaskRuns -----------------------------------------------------------------------
     def _start(self, name: str, task: tekton.PipelineTask, runs: list[dict[str, Any]]) -> None:
         record = self.records[name]
@@ -262,7 +272,7 @@ class Execution:
             return
         with self.lock:
             record.status, record.started = "Running", time.time()
-        self._write_status()
+        self.write_status()
         self._emit({"type": "task_started", "task": name, "taskruns": len(record.children)})
 
     def _attempts(self, task: tekton.PipelineTask, child: ChildRun, finally_phase: bool) -> TaskRunOutcome:
@@ -341,7 +351,7 @@ class Execution:
             record.finished = time.time()
             if record.started is None:
                 record.started = record.finished
-        self._write_status()
+        self.write_status()
         self._emit({"type": "task_finished", "task": name, "status": status, "reason": reason,
                     "duration_s": record.duration_s, "message": message})
 
@@ -487,7 +497,7 @@ class Execution:
         except Exception:  # a progress display must never break the run
             pass
 
-    def _write_status(self, final: Optional[RunResult] = None) -> None:
+    def write_status(self, final: Optional[RunResult] = None) -> None:
         with self.lock:
             data = {"name": self.name, "status": final.status if final else "Running",
                     "reason": final.reason if final else "", "message": final.message if final else "",

@@ -52,8 +52,13 @@ def typed_outputs(run: tekton.PipelineRun, run_name: str, run_dir: Path, raw: di
     out: dict[str, Any] = {}
     for name, where in json.loads(declared).items():
         manifest = store.read_json(stores.manifest_uri(root, run_name, where["task"])) if store else None
+        if manifest and manifest.get("skipped"):
+            continue  # its task's condition was false: the output has no value
         if manifest and where["output"] in manifest.get("parameters", {}):
             out[name] = manifest["parameters"][where["output"]]
         elif name in raw and raw[name] != values.SPILLED:
-            out[name] = values.decode(raw[name], where["type"])
+            try:
+                out[name] = values.decode(raw[name], where["type"])
+            except values.ValueError_:
+                continue  # its task failed before writing it: no value, and the run says why
     return out

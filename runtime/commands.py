@@ -16,8 +16,11 @@ def iterations(launch: Launch, results: dict[str, str]) -> int:
     levels = launch.spec["loops"]
 
     def items_of(level: int, coord: list[int], items: list[Any]) -> Any:
-        value = launch.resolver(coord, items).parameter(levels[level]["items"], "LIST")
+        resolver = launch.resolver(coord, items)
+        value = resolver.parameter(levels[level]["items"], "LIST")
         if value is ABSENT:
+            if resolver.skipped(levels[level]["items"]):
+                return []  # the items' producer is in a condition that was false: so is this loop
             raise EntryError(f"loop level {level} has nothing to iterate over")
         return value
 
@@ -28,6 +31,9 @@ def iterations(launch: Launch, results: dict[str, str]) -> int:
     if "batches" in results:
         with open(results["batches"], "w") as f:
             json.dump([str(b) for b in range(batches)], f)
+    if "has-iterations" in results:
+        with open(results["has-iterations"], "w") as f:
+            f.write("true" if found else "false")
     return 0
 
 

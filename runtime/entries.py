@@ -63,7 +63,8 @@ class Resolver:
             return self._final_status(entry["final_status"])
         if "producer" in entry:
             value = self._from_manifest(entry, lambda m: m.get("parameters", {}).get(entry["output"], ABSENT))
-            if value is not ABSENT or "param" not in entry:
+            if value is not ABSENT or "param" not in entry or self.skipped(entry):
+                # a producer its own launcher skipped has no value (its empty result is none)
                 if value is ABSENT and not entry.get("optional") and "param" not in entry:
                     raise EntryError(f"task {entry['producer']!r} did not produce {entry['output']!r}")
                 return value
@@ -111,6 +112,13 @@ class Resolver:
         if name not in self.params:
             raise EntryError(f"no --param {name}=… was given")
         return self.params[name]
+
+    def skipped(self, entry: dict[str, Any]) -> bool:
+        """The entry's producer ran but its launcher found its condition false."""
+        if "producer" not in entry or entry.get("depth", 0) > len(self.coord):
+            return False
+        manifest = self.read_manifest(entry["producer"], coord_text(self.coord[:entry.get("depth", 0)]))
+        return bool(manifest and manifest.get("skipped"))
 
     def _from_manifest(self, entry: dict[str, Any], pick: Callable[[dict], Any]) -> Any:
         depth = entry.get("depth", 0)

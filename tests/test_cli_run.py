@@ -83,3 +83,54 @@ def test_tekton_yaml_with_params(tmp_path):
 def test_every_command_has_help(command):
     proc = _tekflow(*command, "--help")
     assert proc.returncode == 0 and "Usage:" in proc.stdout
+
+
+FAILING_OUTPUT = '''
+from tekflow import dsl
+
+
+@dsl.component(base_image="python:3.11")
+def boom(x: int) -> int:
+    raise RuntimeError("boom")
+
+
+@dsl.pipeline(name="failing-output")
+def failing_output() -> int:
+    return boom(x=1).output
+'''
+
+
+def test_a_pipeline_output_from_a_failed_task_is_absent_and_the_run_fails(tmp_path):
+    source = tmp_path / "failing.py"
+    source.write_text(FAILING_OUTPUT)
+    proc = _tekflow("run", str(source), "--output", "json", "--no-tracking", "--run-dir", str(tmp_path / "run"))
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["status"] == "Failed" and report["outputs"] == {}
+    assert report["tasks"]["boom"]["status"] == "Failed"
+
+
+ORDERED_CONDITION = '''
+from tekflow import dsl
+
+
+@dsl.component(base_image="python:3.11")
+def ident(x: int) -> int:
+    return x
+
+
+@dsl.pipeline(name="ordered")
+def ordered(n: int = 1):
+    with dsl.If(n > 2):  # evaluated by the task's launcher: Tekton sees the TaskRun succeed
+        ident(x=n)
+'''
+
+
+def test_status_json_agrees_with_the_report_on_condition_skips(tmp_path):
+    source = tmp_path / "ordered.py"
+    source.write_text(ORDERED_CONDITION)
+    proc = _tekflow("run", str(source), "--output", "json", "--no-tracking", "--run-dir", str(tmp_path / "run"))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["tasks"]["ident"]["status"] == "Skipped"
+    status = json.loads((tmp_path / "run" / "status.json").read_text())
+    assert status["status"] == "Succeeded" and status["tasks"]["ident"]["status"] == "Skipped"

@@ -178,3 +178,18 @@ def test_a_chain_inside_a_branch_does_not_skip_the_tasks_after_it(tmp_path):
         assert result.status == "Succeeded"
         assert (result.tasks[tasks["first"].name].status, result.tasks[tasks["second"].name].status) == statuses
         assert result.tasks[tasks["after"].name].status == "Succeeded" and result.outputs == {"Output": output}
+
+
+@dsl.pipeline(name="dollar-literal")
+def dollar_literal(s: str = "$(context.pipelineRun.name)"):
+    with dsl.If(s == "$(context.pipelineRun.name)"):
+        say(msg="same").set_display_name("same")
+
+
+def test_a_literal_tekton_would_substitute_is_compared_by_the_launcher(tmp_path):
+    from tekflow import local
+
+    tasks = _tasks(tmp_path, dollar_literal)
+    assert tasks["same"].when == []  # in a `when`, Tekton would replace the literal by the run's name
+    result = local.run(dollar_literal, run_dir=tmp_path / "run")
+    assert result.tasks[tasks["same"].name].status == "Succeeded"

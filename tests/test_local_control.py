@@ -54,8 +54,9 @@ def test_matrix_fan_out_include_aggregated_results_and_empty_array(tmp_path):
     assert result.results["words"] == ["one", "two"]
     empty = result.tasks["empty"]
     assert empty.status == "Skipped" and empty.skip_reason == skipping.EMPTY_MATRIX and not empty.children
-    # Tekton would skip it too (Parent Tasks were skipped); locally an empty matrix does not cascade
-    assert result.tasks["after-empty"].status == "Succeeded"
+    # unlike a false `when`, an empty matrix skips the task's dependents too, as in Tekton
+    after = result.tasks["after-empty"]
+    assert after.status == "Skipped" and after.skip_reason == skipping.PARENT
     assert (result.run_dir / "tasks" / "combos-4" / "s.log").exists()
 
 
@@ -85,3 +86,44 @@ spec:
     assert [(c.status, c.retries) for c in m.children] == [("Succeeded", 0), ("Failed", 1), ("Succeeded", 0)]
     assert "n=1 try=0" in (result.run_dir / "tasks" / "m-1" / "retries" / "0" / "s.log").read_text()
     assert "n=1 try=1" in (result.run_dir / "tasks" / "m-1" / "s.log").read_text()
+
+
+ORDER = """
+apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata: {name: skip-order}
+spec:
+  pipelineSpec:
+    tasks:
+      - name: empty
+        matrix:
+          params: [{name: x, value: []}]
+        taskSpec:
+          params: [{name: x}]
+          steps: [{name: s, image: busybox, script: 'echo $(params.x)'}]
+      - name: guarded
+        runAfter: [empty]
+        when: [{input: "a", operator: in, values: ["b"]}]
+        taskSpec:
+          steps: [{name: s, image: busybox, script: 'echo never'}]
+      - name: after-guarded
+        runAfter: [guarded]
+        taskSpec:
+          steps: [{name: s, image: busybox, script: 'echo ran'}]
+      - name: unguarded
+        runAfter: [empty]
+        taskSpec:
+          steps: [{name: s, image: busybox, script: 'echo never'}]
+"""
+
+
+def test_a_false_when_is_checked_before_skipped_parents_as_tekton_does(tmp_path):
+    from tekton_validation import assert_valid
+
+    assert_valid(ORDER)
+    path = tmp_path / "order.yaml"
+    path.write_text(ORDER)
+    result = local.run(path, run_dir=tmp_path / "run")
+    reasons = {name: (record.status, record.skip_reason) for name, record in result.tasks.items()}
+    assert reasons == {"empty": ("Skipped", skipping.EMPTY_MATRIX), "guarded": ("Skipped", skipping.WHEN),
+                       "after-guarded": ("Succeeded", ""), "unguarded": ("Skipped", skipping.PARENT)}

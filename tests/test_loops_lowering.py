@@ -95,7 +95,10 @@ def test_loop_over_a_task_output_fans_out_over_an_iterations_task():
     helper_name = _spec(body)["iteration"]["space"]["helper"]
     helper = next(t for t in tasks.values() if t.name == helper_name)
     assert body.matrix.params[0].value == f"$(tasks.{helper_name}.results.batches[*])"
-    assert [r.type for r in helper.task_spec.results] == ["array"]
+    assert [(r.name, r.type) for r in helper.task_spec.results] == [("batches", "array"), ("has-iterations", "string")]
+    # a loop without iterations is skipped by `when` (an empty matrix would skip the tasks after it too)
+    assert [(w.input, w.operator, w.values) for w in body.when] == [
+        (f"$(tasks.{helper_name}.results.has-iterations)", "in", ["true"])]
     (level,) = _spec(helper)["loops"]
     assert level["items"]["producer"] == tasks["records"].name
     assert _spec(body)["inputs"]["parameters"]["x"] == {"loop_item": 0, "path": ["a"]}

@@ -32,7 +32,7 @@ def run(ctx: Lowering) -> None:
     root_scope: dict[str, Source] = {name: PipelineParam(name) for name in ctx.spec.root.input_definitions.parameters}
     walker.walk(ctx.spec.root, (), root_scope, {}, frozenset(), (), ())
     for node in walker.nodes:
-        node.loops = tuple(Loop(loop.key, walker.resolve(loop.items, node), loop.parallelism) for loop in node.loops)
+        node.loops = tuple(dataclasses.replace(loop, items=walker.resolve(loop.items, node)) for loop in node.loops)
         node.guards = tuple(
             Guard(g.comparison, tuple((n, walker.resolve(s, node), t) for n, s, t in g.inputs), g.group)
             for g in node.guards
@@ -96,7 +96,7 @@ class _Walker:
                 task_guards = guards + self._guards(task, child, params, where)
             task_loops = loops
             if task.WhichOneof("iterator"):
-                task_loops = loops + (self._loop(task, key, params, where),)
+                task_loops = loops + (self._loop(task, key, params, where, len(task_guards)),)
             runs_always = task.trigger_policy.strategy == pb.PipelineTaskSpec.TriggerPolicy.ALL_UPSTREAM_TASKS_COMPLETED
             if child.WhichOneof("implementation") == "dag":
                 if runs_always:
@@ -158,7 +158,8 @@ class _Walker:
                 raise NotSupportedError(f"not supported yet: input artifact {name!r} from {kind} at {where}")
         return sources
 
-    def _loop(self, task: pb.PipelineTaskSpec, key: Key, params: dict[str, Source], where: str) -> Loop:
+    def _loop(self, task: pb.PipelineTaskSpec, key: Key, params: dict[str, Source], where: str,
+              guard_depth: int) -> Loop:
         """A dsl.ParallelFor group; its body sees the current item as the iterator's item input."""
         if task.WhichOneof("iterator") != "parameter_iterator":
             raise NotSupportedError(f"not supported yet: loops over artifacts at {where}")
@@ -174,7 +175,7 @@ class _Walker:
             raise TekflowError(f"{where}: the loop has nothing to iterate over")
         self.loop_keys.add(key)
         params[iterator.item_input] = LoopItem(key)
-        return Loop(key, items, task.iterator_policy.parallelism_limit)
+        return Loop(key, items, task.iterator_policy.parallelism_limit, guard_depth)
 
     @staticmethod
     def _guards(task: pb.PipelineTaskSpec, child: pb.ComponentSpec, params: dict[str, Source],

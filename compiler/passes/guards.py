@@ -28,13 +28,21 @@ _SPILL_SENTINEL = "tekflow:spilled"
 
 
 def run(ctx: Lowering) -> None:
+    helpers_done = set()
     for node in ctx.nodes.values():
-        for guard in node.guards:
-            when = _when(ctx, node, guard)
+        whens = [_when(ctx, node, guard) for guard in node.guards]
+        for guard, when in zip(node.guards, whens):
             if when is None:
                 node.launcher_guards.append(guard)
             else:
                 node.when.append(when)
+        key = tuple(loop.key for loop in node.loops)
+        if key in ctx.helpers and key not in helpers_done:
+            # A loop nest's iterations task runs only where the nest is entered: it gets the
+            # Tekton `when`s of the conditions around the nest (the launcher's kind it needs
+            # not: items from a task its launcher skipped are no iterations).
+            helpers_done.add(key)
+            ctx.helpers[key].when.extend(w for w in whens[:node.loops[0].guard_depth] if w is not None)
 
 
 def _when(ctx: Lowering, node: TaskNode, guard: Guard) -> Optional[tekton.WhenExpression]:
@@ -53,8 +61,8 @@ def _when(ctx: Lowering, node: TaskNode, guard: Guard) -> Optional[tekton.WhenEx
     if kfp_type not in _TEXT_EXACT:
         return None
     text = _literal_text(literal.value, ref, kfp_type)
-    if text is None or len(text.encode()) > _MAX_LITERAL_BYTES or text == _SPILL_SENTINEL:
-        return None
+    if text is None or len(text.encode()) > _MAX_LITERAL_BYTES or text == _SPILL_SENTINEL or "$(" in text:
+        return None  # "$(": Tekton would substitute it in the `when` values (it has no escape)
     if isinstance(source, PipelineParam):
         value = f"$(params.{param_name(source.name)})"
     elif isinstance(source, TaskOutput) and not source.collected and not ctx.node(source.producer).loops \

@@ -20,10 +20,15 @@ from .sources import Entries, space_key
 from .storage import uses_artifact_workspace
 
 BATCH_PARAM = "tekflow-batch"
+HAS_ITERATIONS = "has-iterations"
 LAUNCHER = ["python3", "-m", "tekflow.runtime"]
 
 
 def run(ctx: Lowering) -> None:
+    # Tekton skips the dependents of a task whose matrix is empty; a false `when` skips the task
+    # alone. So the tasks of a loop without iterations are skipped by a `when`, and the tasks
+    # after the loop (fan-in, pipeline outputs) still run.
+    has_iterations: dict[tuple, Optional[tekton.WhenExpression]] = {}
     for node in ctx.nodes.values():
         if not node.loops:
             continue
@@ -31,18 +36,28 @@ def run(ctx: Lowering) -> None:
             raise NotSupportedError(f"not supported yet: an exit task or .ignore_upstream_failure() task inside "
                                     f"dsl.ParallelFor (task {node.kfp_name!r})")
         key = space_key(node)
-        if key in ctx.spaces:
-            continue
-        iterations = _static_iterations(node.loops)
-        if iterations is not None:
-            batches = batch_count(iterations, [loop.parallelism for loop in node.loops])
-            ctx.spaces[key] = {"iterations": iterations, "batches": batches}
-            ctx.batch_values[key] = [str(b) for b in range(batches)]
-        else:
-            helper = _iterations_task(ctx, node)
-            ctx.pipeline.tasks.append(helper)
-            ctx.spaces[key] = {"helper": helper.name}
-            ctx.batch_values[key] = f"$(tasks.{helper.name}.results.batches[*])"
+        if key not in ctx.spaces:
+            has_iterations[key] = _space(ctx, node, key)
+        if has_iterations[key] is not None:
+            node.when.append(has_iterations[key])
+
+
+def _space(ctx: Lowering, node: TaskNode, key: tuple) -> Optional[tekton.WhenExpression]:
+    """The loop nest's iteration space and matrix value; the `when` that holds if it has iterations
+    (None for constant items, which are known to have some)."""
+    iterations = _static_iterations(node.loops)
+    if iterations is not None:
+        batches = batch_count(iterations, [loop.parallelism for loop in node.loops])
+        ctx.spaces[key] = {"iterations": iterations, "batches": batches}
+        ctx.batch_values[key] = [str(b) for b in range(batches)]
+        return None if iterations else tekton.WhenExpression(input="false", operator="in", values=["true"])
+    helper = _iterations_task(ctx, node)
+    ctx.pipeline.tasks.append(helper)
+    ctx.spaces[key] = {"helper": helper.name}
+    ctx.helpers[key] = helper
+    ctx.batch_values[key] = f"$(tasks.{helper.name}.results.batches[*])"
+    return tekton.WhenExpression(input=f"$(tasks.{helper.name}.results.{HAS_ITERATIONS})", operator="in",
+                                 values=["true"])
 
 
 def _static_iterations(loops: tuple[Loop, ...]) -> Optional[list[dict[str, Any]]]:
@@ -83,7 +98,8 @@ def _iterations_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
     spec = {"version": 1, "kind": "iterations", "pipeline": ctx.ir.name, "task": name, "loops": levels}
     args = ["--spec", encode_spec(spec), "--pipeline-root", ctx.pipeline_root, "--run", "$(context.pipelineRun.name)",
             *[arg for p in entries.params for arg in ("--param", f"{p.name}=$(params.{p.name})")],
-            "--result", "batches=$(results.batches.path)"]
+            "--result", "batches=$(results.batches.path)",
+            "--result", f"{HAS_ITERATIONS}=$(results.{HAS_ITERATIONS}.path)"]
     workspaces = [ARTIFACTS_WORKSPACE] if uses_artifact_workspace(ctx) else []
     return tekton.PipelineTask(
         name=name,
@@ -93,7 +109,9 @@ def _iterations_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
             steps=[tekton.Step(name="iterations", image=ctx.options.launcher_image,
                                command=[*LAUNCHER, "iterations"], args=args)],
             results=[tekton.TaskResult(name="batches", type="array",
-                                       description="batch numbers the loop's tasks fan out over")],
+                                       description="batch numbers the loop's tasks fan out over"),
+                     tekton.TaskResult(name=HAS_ITERATIONS, type="string",
+                                       description="true when the loop has iterations (else its tasks are skipped)")],
             workspaces=[tekton.WorkspaceDeclaration(name=w) for w in workspaces],
         ),
         params=entries.params,
