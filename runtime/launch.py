@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Optional
 
 from . import stores, values
@@ -41,6 +42,18 @@ class Launch:
         uri = stores.manifest_uri(self.root, self.run, self.task, coord)
         self.store.write_json(uri, data)
         return uri
+
+    def created_utc(self) -> str:
+        """When the run was created, as KFP's `{{$.pipeline_job_create_time_utc}}` gives it.
+
+        Tekton gives a task no variable for its PipelineRun's creation time, so the first task
+        that asks records the time it asked in the store; later tasks read that."""
+        uri = stores.run_info_uri(self.root, self.run)
+        info = self.store.read_json(uri)
+        if not info or "created" not in info:
+            info = {**(info or {}), "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+            self.store.write_json(uri, info)
+        return info["created"]
 
     def resolver(self, coord: Optional[list[int]] = None, items: Optional[list[Any]] = None) -> Resolver:
         return Resolver(read_manifest=self.read_manifest, decode=values.decode, params=self.params,

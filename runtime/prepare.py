@@ -67,6 +67,9 @@ def _prepare_one(launch: Launch, io: str, coord: list[int], items: list[Any]) ->
         if value is not ABSENT:
             parameter_values[name] = _typed(name, value, kfp_type)
     _resolve_fstrings(parameter_values)
+    texts = [name for name, value in parameter_values.items() if isinstance(value, str)]
+    for name, value in zip(texts, _run_placeholders(launch, [parameter_values[n] for n in texts])):
+        parameter_values[name] = value
 
     input_artifacts = {}
     for name, entry in spec["inputs"]["artifacts"].items():
@@ -191,6 +194,7 @@ def _command(launch: Launch, executor_input: dict[str, Any], coord: list[int]) -
     command = placeholder_utils.flatten_list(
         [placeholder_utils.resolve_struct_placeholders(part, given) for part in command])
     task_name = launch.task + (f"-{'.'.join(map(str, coord))}" if coord else "")
+    command = _run_placeholders(launch, command)
     return placeholder_utils.replace_placeholders(
         full_command=command,
         executor_input_dict=_with_defaults(executor_input, launch.spec["component"]),
@@ -199,6 +203,27 @@ def _command(launch: Launch, executor_input: dict[str, Any], coord: list[int]) -
         pipeline_root=launch.root,
         unique_pipeline_id=launch.params.get("__run_uid__", launch.run),
     )
+
+
+def _run_placeholders(launch: Launch, texts: list[str]) -> list[str]:
+    """The run placeholders kfp.local leaves to the backend, in command parts or input values:
+    the PipelineRun's name, and its creation time (a run nobody scheduled is scheduled when it
+    is created)."""
+    from kfp import dsl
+
+    if not any("{{$.pipeline_job_" in text for text in texts):
+        return texts
+    times = (dsl.PIPELINE_JOB_CREATE_TIME_UTC_PLACEHOLDER, dsl.PIPELINE_JOB_SCHEDULE_TIME_UTC_PLACEHOLDER)
+    created = launch.created_utc() if any(t in text for text in texts for t in times) else ""
+    values = {dsl.PIPELINE_JOB_RESOURCE_NAME_PLACEHOLDER: launch.run,
+              dsl.PIPELINE_JOB_CREATE_TIME_UTC_PLACEHOLDER: created,
+              dsl.PIPELINE_JOB_SCHEDULE_TIME_UTC_PLACEHOLDER: created}
+    out = []
+    for text in texts:
+        for placeholder, value in values.items():
+            text = text.replace(placeholder, value)
+        out.append(text)
+    return out
 
 
 def _with_defaults(executor_input: dict[str, Any], component: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,11 @@ def output_uri(root: str, run: str, task: str, name: str, coord: str = "") -> st
     return f"{task_uri(root, run, task, coord)}/{name}"
 
 
+def run_info_uri(root: str, run: str) -> str:
+    """Facts about the run itself that every task must agree on (its creation time)."""
+    return f"{root.rstrip('/')}/{run}/_tekflow_run.json"
+
+
 def manifest_uri(root: str, run: str, task: str, coord: str = "") -> str:
     return f"{task_uri(root, run, task, coord)}/{MANIFEST}"
 

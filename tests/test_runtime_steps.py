@@ -384,3 +384,37 @@ def test_publish_without_an_exit_code_counts_main_as_failed(tmp_path):
     manifest = json.loads((tmp_path / "store/r/big/_tekflow_outputs.json").read_text())
     assert manifest["error"] == "the main step exited with code 1" and manifest["parameters"] == {}
     assert result.read_text() == ""
+
+
+def test_run_placeholders_kfp_local_leaves_to_the_backend(tmp_path):
+    """Creation/schedule time and resource name, in a Python component's inputs and a container
+    component's args: one time for the whole run, the PipelineRun's name."""
+    import re
+
+    from kfp import dsl as kfp_dsl
+
+    from tekflow import dsl, local
+
+    @dsl.component(base_image="python:3.11")
+    def show(created: str, scheduled: str, resource: str, name: str) -> str:
+        return "|".join([created, scheduled, resource, name])
+
+    @dsl.container_component
+    def echo_created(out: dsl.OutputPath(str)):
+        return dsl.ContainerSpec(image="alpine", command=["sh", "-c", 'mkdir -p "$(dirname "$1")"; printf "%s" "$0" > "$1"'],
+                                 args=[kfp_dsl.PIPELINE_JOB_CREATE_TIME_UTC_PLACEHOLDER, out])
+
+    @dsl.pipeline(name="placeholders")
+    def placeholders() -> str:
+        a = show(created=kfp_dsl.PIPELINE_JOB_CREATE_TIME_UTC_PLACEHOLDER,
+                 scheduled=kfp_dsl.PIPELINE_JOB_SCHEDULE_TIME_UTC_PLACEHOLDER,
+                 resource=kfp_dsl.PIPELINE_JOB_RESOURCE_NAME_PLACEHOLDER, name=kfp_dsl.PIPELINE_JOB_NAME_PLACEHOLDER)
+        b = echo_created()
+        return show(created=a.output, scheduled=b.output, resource="", name="").output
+
+    result = local.run(placeholders, run_dir=tmp_path / "run")
+    assert result.status == "Succeeded", result.summary()
+    created, scheduled, resource, name, other_task_created, _, _ = result.outputs["Output"].split("|")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", created)
+    assert scheduled == other_task_created == created  # one creation time for every task of the run
+    assert resource == name == result.name
