@@ -54,9 +54,14 @@ def record_task(launch: Launch, state: Optional[dict[str, Any]], manifest: dict[
 
 def track_start(launch: Launch, run_uid: str) -> int:
     try:
+        from tekflow.tracking.events import unpack_documents
+
         params = {name: launch.params.get(name, "") for name in launch.spec.get("params", [])}
         info = _run_info(launch, run_uid, params)
         info.started = time.time()
+        # what the compiler knew: the source's git commit/branch, the IR and the PipelineRun
+        info.tags.update(launch.spec.get("tags") or {})
+        info.documents = unpack_documents(launch.spec.get("documents"))
         _hook(launch).pipeline_started(info)
     except Exception as e:
         print(f"tekflow launcher: tracking skipped: {e}", file=sys.stderr)

@@ -2,6 +2,8 @@
 tracking-finish), credentials only through a Secret. Run here with the local executor, which
 runs the same launcher steps a cluster would."""
 
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from tekflow import dsl, local
 from tekflow.compiler import Compiler, tekton
 from tekflow.dsl import Dataset, Input, Model, Output
 from tekflow.errors import TekflowError
+from tekflow.runtime.spec import encode_spec
 from tekton_validation import assert_valid
 
 QUICKSTART = str(Path(__file__).resolve().parent.parent / "samples" / "quickstart.py")
@@ -35,6 +38,57 @@ def test_compiled_pipeline_records_itself(tmp_path):
     assert [d.dataset.name for d in tasks["train"].inputs.dataset_inputs] == ["data"]
     (model,) = client.search_logged_models([experiment.experiment_id])
     assert model.source_run_id == tasks["train"].info.run_id
+
+
+def test_compiled_pipeline_run_has_the_ir_the_pipelinerun_git_tags_and_duration(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    source = repo / "quickstart.py"
+    source.write_text(Path(QUICKSTART).read_text())
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", "-b", "feature"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "quickstart.py"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "sample"], cwd=repo, check=True)
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    path = tmp_path / "run.yaml"
+    Compiler().compile(str(source), str(path), tracking_uri=uri)
+    assert_valid(path.read_text())
+    result = local.run(path, run_dir=tmp_path / "run")
+    assert result.succeeded, result.summary()
+    client = MlflowClient(uri)
+    experiment = client.get_experiment_by_name("quickstart")
+    (parent,) = client.search_runs([experiment.experiment_id], "tags.`tekflow.kind` = 'pipeline'")
+    assert parent.data.tags["mlflow.source.git.commit"] == commit
+    assert parent.data.tags["mlflow.source.git.branch"] == "feature"
+    assert parent.data.tags["tekflow.git.dirty"] == "false"
+    assert 0 < parent.data.metrics["duration_s"] < result.duration_s + 1
+    assert {a.path for a in client.list_artifacts(parent.info.run_id)} == {"pipeline_ir.json", "pipelinerun.yaml"}
+    directory = Path(client.download_artifacts(parent.info.run_id, "", str(tmp_path / "artifacts")))
+    ir = json.loads((directory / "pipeline_ir.json").read_text())
+    assert ir["pipelineInfo"]["name"] == "quickstart" and "comp-train" in ir["components"]
+    # the compiled PipelineRun, but for tracking-start's own copy of these documents
+    recorded = yaml.safe_load((directory / "pipelinerun.yaml").read_text())
+    compiled = yaml.safe_load(path.read_text())
+    start_args = compiled["spec"]["pipelineSpec"]["tasks"][0]["taskSpec"]["steps"][0]["args"]
+    spec_at = start_args.index("--spec") + 1
+    start_spec = json.loads(start_args[spec_at])
+    assert set(start_spec["documents"]) == {"encoding", "data"}
+    del start_spec["documents"]
+    start_args[spec_at] = encode_spec(start_spec)
+    assert recorded == compiled
+
+
+def test_documents_too_large_for_a_step_argument_are_left_out_with_a_warning(monkeypatch):
+    from tekflow.compiler.passes import tracking
+
+    monkeypatch.setattr(tracking, "DOCUMENTS_BUDGET", 1024)
+    compiler = Compiler()
+    run = compiler.compile_to_pipelinerun(QUICKSTART, tracking_uri="http://mlflow.example:5000")
+    args = run.spec.pipeline_spec.tasks[0].task_spec.steps[0].args
+    assert "documents" not in json.loads(args[args.index("--spec") + 1])
+    assert compiler.warnings == ["tracking: pipelinerun.yaml and pipeline_ir.json not recorded in MLflow: they "
+                                 "compress to more than 1 KiB"]
 
 
 def test_tracking_steps_get_the_uri_and_credentials_only_from_a_secret(tmp_path):

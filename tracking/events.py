@@ -4,7 +4,10 @@ spool stores events as JSON lines)."""
 
 from __future__ import annotations
 
+import base64
+import json
 import os
+import zlib
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Optional
 
@@ -105,3 +108,20 @@ def git_tags(directory: str) -> dict[str, str]:
         return tags
     except (OSError, subprocess.SubprocessError):
         return {}
+
+
+DOCUMENTS_ENCODING = "zlib+base64"
+
+
+def pack_documents(documents: dict[str, str]) -> dict[str, str]:
+    """Documents (file name -> text) as one compressed string that a launch spec can carry."""
+    text = json.dumps(documents, sort_keys=True, separators=(",", ":"))
+    return {"encoding": DOCUMENTS_ENCODING, "data": base64.b64encode(zlib.compress(text.encode(), 9)).decode()}
+
+
+def unpack_documents(packed: Optional[dict[str, str]]) -> dict[str, str]:
+    if not packed:
+        return {}
+    if packed.get("encoding") != DOCUMENTS_ENCODING:
+        raise ValueError(f"documents encoded as {packed.get('encoding')!r}, not {DOCUMENTS_ENCODING!r}")
+    return json.loads(zlib.decompress(base64.b64decode(packed["data"])).decode())

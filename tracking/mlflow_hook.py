@@ -179,8 +179,10 @@ class Recorder:
         if info.status in TERMINAL:
             return
         metrics = []
-        if run.started and run.finished:
-            metrics.append(Metric("duration_s", run.finished - run.started, _ms(run.finished), 0))
+        # a cluster's tracking-finish does not know the start: the run's start_time does
+        started = run.started or (info.start_time / 1000 if info.start_time else None)
+        if started and run.finished:
+            metrics.append(Metric("duration_s", run.finished - started, _ms(run.finished), 0))
         self.client.log_batch(run_id, metrics=metrics, tags=[RunTag("tekflow.status", run.status)])
         self.client.set_terminated(run_id, RUN_STATUS.get(run.status, "FAILED"), end_time=_ms(run.finished))
 
