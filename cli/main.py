@@ -27,6 +27,9 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, SystemExit):
             raise
         except Exception as e:  # a bug of tekflow's, not the user's: still one readable line
+            if isinstance(e, OSError) and e.filename is not None:  # a path the user gave, unusable
+                click.echo(f"error: {e.filename}: {e.strerror}", err=True)
+                sys.exit(2)
             if os.environ.get("TEKFLOW_DEBUG"):
                 raise
             click.echo(f"error: internal error ({type(e).__name__}: {e}); "
@@ -95,7 +98,18 @@ def _register() -> None:
 
 def main() -> None:
     _register()
-    cli(prog_name="tekflow")
+    try:
+        code = cli.main(prog_name="tekflow", standalone_mode=False)
+    except click.UsageError as e:  # a mistyped option or value: one line, like every user error
+        hint = f" (see {e.ctx.command_path} --help)" if e.ctx is not None else ""
+        click.echo(f"error: {e.format_message()}{hint}", err=True)
+        sys.exit(2)
+    except click.ClickException as e:
+        click.echo(f"error: {e.format_message()}", err=True)
+        sys.exit(e.exit_code)
+    except click.Abort:  # Ctrl-C outside a run
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from typing import Any, Optional
 import click
 
 from tekflow.cli.main import user_errors
+from tekflow.errors import TekflowError
 
 
 @click.command("run")
@@ -25,12 +26,14 @@ from tekflow.cli.main import user_errors
               help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI, else sqlite:///mlflow.db here).")
 @click.option("--no-tracking", is_flag=True, help="Do not record the run in MLflow.")
 @click.option("--experiment", metavar="NAME", help="MLflow experiment (default: the pipeline's name).")
+@click.option("--timeout", metavar="DURATION",
+              help="The pipeline's timeout (e.g. 90s, 10m); replaces spec.timeouts.pipeline.")
 @click.option("--output", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json: one JSON object on stdout (status, tasks, outputs) for CI.")
+              help="json: one JSON object on stdout (status, reason, tasks, outputs) for CI.")
 @user_errors
 def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[str], run_dir: Optional[Path],
                 max_parallel: Optional[int], tracking_uri: Optional[str], no_tracking: bool, experiment: Optional[str],
-                output_format: str) -> None:
+                timeout: Optional[str], output_format: str) -> None:
     """Run SOURCE on this machine: a pipeline .py file, a KFP IR file or a Tekton PipelineRun YAML.
 
     The run is recorded in MLflow (see --tracking-uri; --no-tracking turns it off); when MLflow
@@ -41,7 +44,13 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
     from tekflow.local import api
     from tekflow.local.pipelinerun import is_tekton_file
     from tekflow.local.progress import print_summary, progress_for
+    from tekflow.local.taskrun import parse_duration
 
+    if timeout is not None:
+        try:
+            parse_duration(timeout)
+        except ValueError:
+            raise TekflowError(f"--timeout {timeout!r}: not a duration (e.g. 90s, 10m, 1h30m)") from None
     assignments: dict[str, Any] = parse_assignments(list(params))
     if is_tekton_file(source):
         assignments = {k: _tekton_value(v) for k, v in assignments.items()}
@@ -53,13 +62,14 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
             tracking_uri = tracking_uri or default_tracking_uri()
         result = api.run(source, assignments, run_dir=run_dir, max_parallel=max_parallel, on_event=progress,
                          pipeline_name=pipeline_name, tracking_uri=None if no_tracking else tracking_uri,
-                         experiment=experiment)
+                         experiment=experiment, timeout=timeout)
     finally:
         if progress is not None:
             progress.close()
     if output_format == "json":
-        click.echo(json.dumps({"status": result.status, "tasks": {n: {"status": t.status, "duration_s": t.duration_s}
-                                                                  for n, t in result.tasks.items()},
+        click.echo(json.dumps({"status": result.status, "reason": result.reason,
+                               "tasks": {n: {"status": t.status, "reason": t.reason, "duration_s": t.duration_s}
+                                         for n, t in result.tasks.items()},
                                "outputs": result.outputs, "run_dir": str(result.run_dir),
                                "tracking_run_id": result.tracking_run_id},
                               sort_keys=True))

@@ -107,3 +107,17 @@ def test_python_api_raises_the_same_errors(workdir):
         Compiler().compile(QUICKSTART, str(workdir / "x.yaml"), pipeline_parameters={"nope": 1})
     with pytest.raises(TekflowError, match="expects an integer"):
         Compiler().compile(QUICKSTART, str(workdir / "x.yaml"), pipeline_parameters={"points": "many"})
+
+
+@pytest.mark.parametrize("args, message", [
+    (["compile", QUICKSTART, "-o", "/nonexistent-dir/run.yaml"], "/nonexistent-dir/run.yaml: No such file or directory"),
+    (["run", QUICKSTART, "--no-tracking", "--run-dir", "/proc/tekflow-run"], "/proc/tekflow-run"),
+    (["run", QUICKSTART, "--max-parallel", "0"], "--max-parallel"),
+    (["compile", QUICKSTART, "--gang-scheduler", "slurm"], "'slurm' is not one of"),
+])
+def test_unusable_paths_and_bad_option_values_are_one_error_line(tmp_path, args, message):
+    proc = subprocess.run([sys.executable, "-m", "tekflow.cli.main", *args], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("error: ") and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert message in proc.stderr and "internal error" not in proc.stderr
