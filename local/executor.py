@@ -322,6 +322,8 @@ class Execution:
             child.status = "Succeeded" if outcome.succeeded else \
                 "Cancelled" if outcome.reason == "TaskRunCancelled" else "Failed"
             child.reason, child.message, child.results = outcome.reason, outcome.message, outcome.results
+            if child.status == "Failed" and task.on_error == "continue" and outcome.reason != "TaskRunTimeout":
+                child.reason = "FailureIgnored"  # what Tekton sets when the PipelineTask tolerates failure
             child.steps, child.logs, child.finished = outcome.steps, outcome.logs, time.time()
         record.retries = max(c.retries for c in record.children)
         if task.matrix:

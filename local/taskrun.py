@@ -69,12 +69,26 @@ def run_taskrun(spec: tekton.EmbeddedTask, ctx: TaskRunContext) -> TaskRunOutcom
             ok, reason, message = False, stop_reason, f"step {name!r}: {stop_reason}"
             break
         if code != 0 and step.on_error != "continue":
-            ok, reason, message = False, "Failed", f"step {name!r} exited with code {code}"
+            ok, reason, message = False, "Failed", f"step {name!r} exited with code {code}{_last_line(logs[name])}"
             break
     results, problem = _read_results(spec, ctx)
     if ok and problem:
         ok, reason, message = False, "TaskRunResultLargerThanAllowedLimit", problem
     return TaskRunOutcome(ok, reason, message, results, exit_codes, logs, started, time.time())
+
+
+def _last_line(log: str, limit: int = 300) -> str:
+    """": <the log's last line>", what a failed step said last (where `kubectl logs` would lead)."""
+    try:
+        with open(log, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 4096))
+            lines = [line.strip() for line in f.read().decode(errors="replace").splitlines() if line.strip()]
+    except OSError:
+        return ""
+    if not lines:
+        return ""
+    return f": {lines[-1][:limit]}"
 
 
 def _variables(spec: tekton.EmbeddedTask, ctx: TaskRunContext) -> Variables:

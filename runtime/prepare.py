@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import time
 from typing import Any
 
@@ -239,8 +240,57 @@ def _with_defaults(executor_input: dict[str, Any], component: dict[str, Any]) ->
 
 
 def strip_pip_preamble(command: list[str]) -> list[str]:
-    """Drop kfp's `sh -c "pip install kfp==…" && "$0" "$@"` wrapper: locally, kfp is already here."""
+    """Drop kfp's `sh -c "pip install kfp==…" && "$0" "$@"` wrapper: locally, kfp is already here,
+    and the component's own `packages_to_install` must be too (a local run never installs any)."""
     if len(command) > 3 and command[0] == "sh" and command[1] == "-c" and "pip install" in command[2] \
             and command[2].rstrip().endswith('"$0" "$@"'):
+        _check_installed(_packages_to_install(command[2]))
         return command[3:]
     return command
+
+
+_KFP_OWN = {"kfp", "typing-extensions"}
+
+
+def _packages_to_install(preamble: str) -> list[str]:
+    """The requirements of the preamble's `pip install` commands, kfp's own left out."""
+    import shlex
+
+    found = []
+    for command in re.split(r"&&|\n", preamble):  # not on ";": requirement markers hold it
+        words = shlex.split(command)
+        if "pip" in words and "install" in words[words.index("pip"):]:
+            found += [w for w in words[words.index("install", words.index("pip")) + 1:] if not w.startswith("-")]
+    return [r for r in found if _requirement_name(r) not in _KFP_OWN]
+
+
+def _requirement_name(text: str) -> str:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return Requirement(text).name.lower().replace("_", "-")
+    except InvalidRequirement:
+        return text
+
+
+def _check_installed(requirements: list[str]) -> None:
+    from importlib import metadata
+
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    missing = []
+    for text in requirements:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            continue  # a URL or path: pip's business, not checked here
+        try:
+            version = metadata.version(requirement.name)
+        except metadata.PackageNotFoundError:
+            missing.append(text)
+            continue
+        if requirement.specifier and not requirement.specifier.contains(version, prereleases=True):
+            print(f"warning: packages_to_install asks for {text!r}; {version} is installed here", file=sys.stderr)
+    if missing:
+        raise PrepareError(f"packages_to_install {', '.join(map(repr, missing))} not installed here; a local run "
+                           "never installs packages into your environment: pip install them first")

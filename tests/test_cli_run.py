@@ -134,3 +134,33 @@ def test_status_json_agrees_with_the_report_on_condition_skips(tmp_path):
     assert json.loads(proc.stdout)["tasks"]["ident"]["status"] == "Skipped"
     status = json.loads((tmp_path / "run" / "status.json").read_text())
     assert status["status"] == "Succeeded" and status["tasks"]["ident"]["status"] == "Skipped"
+
+
+PACKAGES = '''
+from tekflow import dsl
+
+
+@dsl.component(base_image="python:3.11", packages_to_install=["pyyaml>=5"{extra}])
+def needs(x: int) -> int:
+    import yaml
+
+    return x + len(yaml.safe_dump([1]).strip())
+
+
+@dsl.pipeline(name="packages")
+def packages() -> int:
+    return needs(x=1).output
+'''
+
+
+@pytest.mark.parametrize("extra, code", [("", 0), (', "tekflow-missing-package==9.9"', 1)])
+def test_packages_to_install_must_be_here_already_and_a_missing_one_is_named(tmp_path, extra, code):
+    source = tmp_path / "packages.py"
+    source.write_text(PACKAGES.format(extra=extra))
+    proc = _tekflow("run", str(source), "--output", "json", "--no-tracking", "--run-dir", str(tmp_path / "run"))
+    assert proc.returncode == code, proc.stderr
+    if code == 0:
+        assert json.loads(proc.stdout)["outputs"] == {"Output": 4}  # "- 1" is 3 characters
+    else:
+        assert "packages_to_install 'tekflow-missing-package==9.9' not installed here" in proc.stderr
+        assert "'pyyaml" not in proc.stderr  # installed: not named
