@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     prepare = commands.add_parser("prepare", help="resolve inputs and write the main step's argv")
     common(prepare)
     prepare.add_argument("--run-uid", default="")
-    prepare.add_argument("--retry-count", default="0")
+    prepare.add_argument("--retry-count", type=int, default=0)
     prepare.add_argument("--batch", type=int, help="which batch of loop iterations this TaskRun runs")
 
     publish = commands.add_parser("publish", help="record outputs, write results, exit with main's code")
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             from .prepare import prepare
 
             launch.params.setdefault("__run_uid__", args.run_uid)
-            prepare(launch, args.io_dir, args.batch)
+            prepare(launch, args.io_dir, args.batch, args.retry_count)
             return 0
         if args.command in ("track-start", "track-finish"):
             from . import tracking_steps

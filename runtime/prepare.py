@@ -17,7 +17,7 @@ from tekflow.compiler import conditions
 
 from . import values
 from .entries import ABSENT, EntryError
-from .iterations import batch_members
+from .iterations import batch_members, coord_text
 from .launch import Launch, write_state
 
 PARAMETER_PLACEHOLDER = re.compile(r"\{\{\$\.inputs\.parameters\['([^']+)'\]\}\}")
@@ -27,7 +27,7 @@ class PrepareError(RuntimeError):
     pass
 
 
-def prepare(launch: Launch, io_dir: str, batch: int | None = None) -> None:
+def prepare(launch: Launch, io_dir: str, batch: int | None = None, retry_count: int = 0) -> None:
     spec = launch.spec
     if "iteration" not in spec:
         _prepare_one(launch, io_dir, [], [])
@@ -39,9 +39,24 @@ def prepare(launch: Launch, io_dir: str, batch: int | None = None) -> None:
     members = batch_members(resolver.space_iterations(space), resolver.space_batches(space), batch)
     os.makedirs(os.path.join(io_dir, "batch"), exist_ok=True)
     for k, iteration in enumerate(members):
-        _prepare_one(launch, os.path.join(io_dir, "batch", str(k)), iteration["coord"], iteration["items"])
+        io = os.path.join(io_dir, "batch", str(k))
+        if retry_count and _succeeded_before(launch, io, iteration["coord"]):
+            continue
+        _prepare_one(launch, io, iteration["coord"], iteration["items"])
     with open(os.path.join(io_dir, "batch", "count"), "w") as f:
         f.write(str(len(members)))
+
+
+def _succeeded_before(launch: Launch, io: str, coord: list[int]) -> bool:
+    """On a retry of a batch, an iteration an earlier attempt published without error is kept,
+    not run again (KFP retries the iteration that failed, not its neighbours)."""
+    manifest = launch.read_manifest(launch.task, coord_text(coord))
+    if not manifest or manifest.get("error") or manifest.get("skipped"):
+        return False
+    os.makedirs(io, exist_ok=True)
+    write_state(io, {"coord": coord, "kept": True, "started": time.time()})
+    open(os.path.join(io, "skip-main"), "w").close()
+    return True
 
 
 def _prepare_one(launch: Launch, io: str, coord: list[int], items: list[Any]) -> None:

@@ -34,7 +34,7 @@ def publish(launch: Launch, io_dir: str, exit_code: int, results: dict[str, str]
         manifest, missing = _publish_one(launch, io, code)
         problems += missing
         published = manifest
-        if os.environ.get("TEKFLOW_TRACKING_URI"):
+        if os.environ.get("TEKFLOW_TRACKING_URI") and not (read_state(io) or {}).get("kept"):
             from .tracking_steps import record_task
 
             record_task(launch, read_state(io), manifest, "Succeeded" if code == 0 and not missing else "Failed",
@@ -64,6 +64,8 @@ def _publish_one(launch: Launch, io: str, exit_code: int) -> tuple[dict[str, Any
         manifest = {"parameters": {}, "artifacts": {}, "error": "the prepare step failed"}
         launch.write_manifest(manifest, coord_name)
         return manifest, []
+    if state.get("kept"):  # published by an earlier attempt of this TaskRun: already recorded
+        return launch.read_manifest(launch.task, coord_name) or {}, []
     if state.get("skipped"):
         manifest = {"skipped": True, "condition": state["skipped"], "coord": coord, "parameters": {}, "artifacts": {}}
         launch.write_manifest(manifest, coord_name)
