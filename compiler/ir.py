@@ -69,6 +69,9 @@ def load(source: Any, pipeline_name: str | None = None) -> PipelineIR:
     if path.suffix in PYTHON_SUFFIXES:
         return load_python_file(path, pipeline_name)
     if path.suffix in IR_SUFFIXES:
+        if pipeline_name is not None:
+            raise TekflowError(f"{path}: --pipeline {pipeline_name!r} chooses among the pipelines of a .py file; "
+                               "an IR file holds one pipeline: leave --pipeline out")
         return load_ir_file(path)
     raise TekflowError(f"{path}: unknown file type {path.suffix!r} (expected .py, .yaml, .yml or .json)")
 

@@ -74,6 +74,8 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
         name, sep, text = item.partition("=")
         if not sep or not name:
             raise TekflowError(f"-p {item!r}: expected NAME=VALUE")
+        if name in out and out[name] != text:
+            raise TekflowError(f"-p {name}: given twice ({out[name]!r} and {text!r}); give it once")
         out[name] = text
     return out
 

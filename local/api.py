@@ -37,6 +37,11 @@ def load_with_ir(source: Source, params: Optional[dict[str, Any]] = None, pipeli
     if isinstance(source, tekton.PipelineRun):
         run = resolve(source)
     elif isinstance(source, (str, os.PathLike)) and is_tekton_file(Path(source)):
+        if pipeline_name is not None:
+            from tekflow.errors import TekflowError
+
+            raise TekflowError(f"{source}: --pipeline {pipeline_name!r} chooses among the pipelines of a .py file; "
+                               "a PipelineRun file holds one run: leave --pipeline out")
         run = load_file(Path(source))
     else:
         from google.protobuf import json_format

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ TEKFLOW = [sys.executable, "-m", "tekflow.cli.main"]
 
 
 def _tekflow(*args, cwd=None):
+    # a fresh working directory: runs track by default, into ./mlflow.db
+    cwd = cwd or tempfile.mkdtemp(prefix="tekflow-cli-")
     return subprocess.run([*TEKFLOW, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 

@@ -78,6 +78,8 @@ CASES = [
     ([QUICKSTART, "--run-name", "Bad_Name"], "--run-name 'Bad_Name' is not a valid Kubernetes name"),
     ([QUICKSTART, "--namespace", "Bad_NS"], "--namespace 'Bad_NS' is not a valid namespace"),
     (["artifact_loop.py"], "not supported yet: artifact inputs of the pipeline itself"),
+    ([QUICKSTART, "-p", "points=3", "-p", "points=4"], "-p points: given twice ('3' and '4'); give it once"),
+    (["tekton.yaml", "--pipeline", "one"], "leave --pipeline out"),
 ]
 
 

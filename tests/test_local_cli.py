@@ -53,6 +53,7 @@ def test_the_default_run_dir_is_under_the_working_directory(tmp_path):
     ([HERE / "params_results.yaml", "--max-parallel", "0"], "--max-parallel"),
     ([HERE / "params_results.yaml", "--output", "xml"], "'xml' is not one of"),
     ([], "Missing argument 'SOURCE'"),
+    ([HERE / "params_results.yaml", "--pipeline", "x"], "leave --pipeline out"),
 ])
 def test_usage_errors_exit_2_with_one_line(tmp_path, args, message):
     proc = _tekflow_run(*args, cwd=tmp_path)
