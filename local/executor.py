@@ -12,6 +12,7 @@ import concurrent.futures as futures
 import graphlib
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 from tekflow.compiler import tekton
+from tekflow.compiler.serde import to_data
 from tekflow.errors import TekflowError
 
 from . import skipping
@@ -37,6 +39,7 @@ DONE = ("Succeeded", "Failed", "Skipped", "Cancelled")
 NON_CASCADING_SKIPS = (skipping.WHEN,)
 
 Event = dict[str, Any]
+_ARRAY_INDEX = re.compile(r"\$\(params\.([^.\[\])]+)\[([0-9]+)\]\)")
 
 
 @dataclass
@@ -82,6 +85,7 @@ class Execution:
         self.cancelled = False  # a cancel() before or during the tasks (finally still runs)
         self.stopping = False  # a task failed: no new task starts (Tekton's IsStopping)
         self.timed_out = ""  # which timeout was reached: pipeline | tasks | finally
+        self.invalid = False  # failed Tekton's checks at the start of the run: nothing ran
         self.deadlines: dict[str, float] = {}
         self.gpus = GpuPool()
 
@@ -100,10 +104,15 @@ class Execution:
         self.deadlines["tasks"] = started + _seconds(timeouts.tasks) if timeouts.tasks else float("inf")
         self._emit({"type": "run_started", "run": self.name, "tasks": list(self.records)})
         self.write_status()
-        self._run_phase(finally_phase=False)
+        invalid = self._array_indexes_out_of_range()
+        if invalid:  # Tekton fails such a run before it creates any TaskRun
+            self.reason, self.message = "ParamArrayIndexingInvalid", f"non-existent param references: {invalid}"
+            self.invalid = True
+        else:
+            self._run_phase(finally_phase=False)
         if self.cancel_event.is_set():
             self.cancelled = True
-        if self.finally_tasks:
+        if self.finally_tasks and not self.invalid:
             self.cancel_event.clear()  # finally tasks run after a cancel too
             if timeouts.finally_:
                 self.deadlines["finally"] = time.monotonic() + _seconds(timeouts.finally_)
@@ -362,6 +371,8 @@ class Execution:
             self.reason = "Cancelled"
             self.message = "the run was cancelled"
             return "Cancelled"
+        if self.invalid:
+            return "Failed"
         if self.timed_out:
             self.reason = "PipelineRunTimeout"
             self.message = f"the {self.timed_out} timeout was reached"
@@ -392,6 +403,20 @@ class Execution:
                                    f"value {value!r}")
             values[spec.name] = value
         return values
+
+    def _array_indexes_out_of_range(self) -> list[str]:
+        """`$(params.a[N])` in the pipeline's tasks where the array param `a` has no item N."""
+        arrays = {name: value for name, value in self.params.items() if isinstance(value, list)}
+        found = set()
+        for task in [*self.tasks.values(), *self.finally_tasks.values()]:
+            texts = [json.dumps(to_data(p)) for p in task.params] + [json.dumps(to_data(w)) for w in task.when]
+            if task.matrix:
+                texts.append(json.dumps(to_data(task.matrix)))
+            for text in texts:
+                for m in _ARRAY_INDEX.finditer(text):
+                    if m.group(1) in arrays and int(m.group(2)) >= len(arrays[m.group(1)]):
+                        found.add(m.group(0))
+        return sorted(found)
 
     def _check_graph(self) -> None:
         for name, parents in self.parents.items():

@@ -103,3 +103,30 @@ def test_a_pipelinerun_object_runs_and_the_default_run_dir_is_named_after_it(tmp
     assert re.fullmatch(r"gen-[0-9a-z]{5}", result.name)
     assert result.run_dir == tmp_path / "tekflow-runs" / result.name
     assert (result.run_dir / "status.json").exists()
+
+
+def test_an_array_index_out_of_range_fails_the_run_before_any_task_as_tekton_does(tmp_path):
+    run = tekton.document_from_data(yaml.safe_load("""
+apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata: {name: index}
+spec:
+  params: [{name: arr, value: [a]}]
+  pipelineSpec:
+    params: [{name: arr, type: array}]
+    tasks:
+      - name: first
+        params: [{name: x, value: '$(params.arr[0])'}]
+        taskSpec:
+          params: [{name: x}]
+          steps: [{name: s, image: busybox, script: 'echo $(params.x)'}]
+      - name: beyond
+        params: [{name: x, value: '$(params.arr[5])'}]
+        taskSpec:
+          params: [{name: x}]
+          steps: [{name: s, image: busybox, script: 'echo $(params.x)'}]
+"""))
+    result = local.run(run, run_dir=tmp_path / "run")
+    assert (result.status, result.reason) == ("Failed", "ParamArrayIndexingInvalid")
+    assert "$(params.arr[5])" in result.message and "arr[0]" not in result.message
+    assert all(record.status not in ("Succeeded", "Failed") for record in result.tasks.values())
