@@ -16,7 +16,7 @@ from mlflow import MlflowClient
 
 from mlflow_fixtures import mlflow_server, sqlite_uri  # noqa: F401 - fixtures
 from tekflow import dsl, local
-from tekflow.dsl import ClassificationMetrics, Dataset, Input, Metrics, Model, Output
+from tekflow.dsl import ClassificationMetrics, Dataset, Input, Metrics, Model, Output, SlicedClassificationMetrics
 from tekflow.tracking.hooks import Hook
 from tekflow.tracking.lineage import lineage
 from tekflow.tracking.sync import sync
@@ -45,6 +45,7 @@ def evaluate(model: Input[Model], data: Input[Dataset], metrics: Output[Metrics]
     metrics.log_metric("score", score)
     metrics.log_metric("rows", len(open(data.path).read().split()))
     quality.log_confusion_matrix(["cat", "dog"], [[8, 2], [1, 9]])
+    quality.log_roc_curve([0.0, 0.2], [0.5, 0.9], [0.8, 0.3])
     return score
 
 
@@ -66,6 +67,38 @@ def tracked(rows: int = 4, lr: float = 0.5) -> float:
         s = shard(i=i)
     total(xs=dsl.Collected(s.output))
     return evaluate(model=m.outputs["model"], data=d.outputs["data"]).outputs["Output"]
+
+
+@dsl.component(base_image="python:3.11")
+def evaluate_slices(quality: Output[SlicedClassificationMetrics]):
+    from kfp.dsl import ClassificationMetrics
+
+    quality._sliced_metrics = {}  # kfp 2 never initialises it
+    quality.set_confusion_matrix_categories("young", ["no", "yes"])
+    quality.log_confusion_matrix_row("young", "no", [6, 2])
+    quality.log_confusion_matrix_row("young", "yes", [0, 2])
+    quality.set_confusion_matrix_categories("old", ["no", "yes"])
+    quality.log_confusion_matrix_cell("old", "yes", "yes", 3)
+    quality._sliced_metrics["old"].log_roc_curve([0.0, 0.1], [0.6, 1.0], [0.7, 0.2])
+    quality._update_metadata("old")
+
+
+@dsl.pipeline(name="sliced")
+def sliced():
+    evaluate_slices()
+
+
+def _table(uri, run_id, path):
+    """A table as MLflow reads it back (load_table, which searches through the global URI), as rows."""
+    import mlflow
+
+    client = MlflowClient(uri)
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(uri)
+    try:
+        return client.load_table(client.get_run(run_id).info.experiment_id, path, run_ids=[run_id]).to_dict("records")
+    finally:
+        mlflow.set_tracking_uri(previous)
 
 
 def _run(tmp_path, uri, name="run", **kwargs):
@@ -102,6 +135,12 @@ def check_recorded(uri, result):
     evaluate_run = children[("evaluate", "none")]
     assert evaluate_run.data.metrics["score"] == 3.0 and evaluate_run.data.metrics["rows"] == 4
     assert evaluate_run.data.metrics["quality.accuracy"] == pytest.approx(17 / 20)
+    assert _table(uri, evaluate_run.info.run_id, "quality_confusion_matrix.json") == [
+        {"actual": "cat", "predicted": "cat", "count": 8}, {"actual": "cat", "predicted": "dog", "count": 2},
+        {"actual": "dog", "predicted": "cat", "count": 1}, {"actual": "dog", "predicted": "dog", "count": 9}]
+    assert _table(uri, evaluate_run.info.run_id, "quality_roc.json") == [pytest.approx(row) for row in [
+        {"confidenceThreshold": 0.8, "falsePositiveRate": 0.0, "recall": 0.5},
+        {"confidenceThreshold": 0.3, "falsePositiveRate": 0.2, "recall": 0.9}]]  # pandas reads floats loosely
     # datasets: inputs of their consumers, with the producer recorded
     train_run = children[("train", "none")]
     (dataset_input,) = train_run.inputs.dataset_inputs
@@ -134,6 +173,25 @@ def test_local_run_is_recorded_in_a_sqlite_store(tmp_path, sqlite_uri):
     labels_by_id = {n["id"]: n["label"] for n in pipeline_graph["nodes"]}
     assert {"from": f"model:{model.model_id}", "to": next(i for i, label in labels_by_id.items() if label == "evaluate"),
             "relation": "consumed"} in pipeline_graph["edges"]
+
+
+def test_sliced_classification_metrics_per_slice(tmp_path, sqlite_uri):
+    result = local.run(sliced, run_dir=tmp_path / "run", tracking_uri=sqlite_uri)
+    assert result.succeeded, result.summary()
+    client = MlflowClient(sqlite_uri)
+    experiment = client.get_experiment_by_name("sliced")
+    (task,) = client.search_runs([experiment.experiment_id], "tags.`tekflow.kind` = 'task'")
+    accuracies = {k: v for k, v in task.data.metrics.items() if k.endswith(".accuracy")}
+    assert accuracies == {"quality.young.accuracy": pytest.approx(8 / 10), "quality.old.accuracy": 1.0}
+    assert _table(sqlite_uri, task.info.run_id, "quality.young_confusion_matrix.json") == [
+        {"actual": "no", "predicted": "no", "count": 6}, {"actual": "no", "predicted": "yes", "count": 2},
+        {"actual": "yes", "predicted": "no", "count": 0}, {"actual": "yes", "predicted": "yes", "count": 2}]
+    assert _table(sqlite_uri, task.info.run_id, "quality.old_roc.json") == [pytest.approx(row) for row in [
+        {"confidenceThreshold": 0.7, "falsePositiveRate": 0.0, "recall": 0.6},
+        {"confidenceThreshold": 0.2, "falsePositiveRate": 0.1, "recall": 1.0}]]
+    logged = {a.path for a in client.list_artifacts(task.info.run_id)}
+    assert logged == {"quality.json", "quality.young_confusion_matrix.json", "quality.old_confusion_matrix.json",
+                      "quality.old_roc.json"}
 
 
 def test_replaying_events_creates_no_duplicates(tmp_path, sqlite_uri):

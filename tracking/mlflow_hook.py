@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -33,6 +34,7 @@ RUN_STATUS = {"Succeeded": "FINISHED", "Failed": "FAILED", "Cancelled": "KILLED"
 METRIC_TYPES = ("system.Metrics",)
 CLASSIFICATION_TYPES = ("system.ClassificationMetrics", "system.SlicedClassificationMetrics")
 TERMINAL = ("FINISHED", "FAILED", "KILLED")
+LOGGED_ARTIFACTS_TAG = "mlflow.loggedArtifacts"  # what the MLflow UI shows as tables
 # tags that describe one attempt of a task: a later attempt replaces them all
 ATTEMPT_TAG_PREFIXES = ("tekflow.error", "tekflow.output.", "tekflow.artifact.")
 
@@ -115,6 +117,11 @@ def _ms(seconds: Optional[float]) -> Optional[int]:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def _slice_name(value: Any) -> str:
+    """A slice as part of a metric name and a file name: MLflow allows few characters."""
+    return re.sub(r"[^\w\-. ]", "_", str(value))
 
 
 def _quote(value: str) -> str:
@@ -244,32 +251,56 @@ class Recorder:
                 self.client.delete_tag(run_id, key)
 
     def _classification(self, run_id: str, artifact: ArtifactRef, now: int, step: int = 0) -> list:
-        """Confusion matrices and ROC points: the accuracy as a metric, the data as tables."""
+        """KFP ClassificationMetrics, and each slice of SlicedClassificationMetrics (KFP keeps a
+        slice's as evaluationSlices[i].sliceClassificationMetrics): the accuracy as a metric
+        `<artifact>[.<slice>].accuracy`, the confusion matrix and ROC points as tables."""
         from mlflow.entities import Metric
 
+        if artifact.type == "system.SlicedClassificationMetrics":
+            parts = [(f"{artifact.name}.{_slice_name(entry['slice'])}" if entry.get("slice") else artifact.name,
+                      entry.get("sliceClassificationMetrics") or {})
+                     for entry in artifact.metadata.get("evaluationSlices") or []]
+        else:
+            parts = [(artifact.name, artifact.metadata)]
         metrics = []
-        slices = artifact.metadata.get("evaluationSlices") or [{"slice": "", **artifact.metadata}]
-        for entry in slices:
-            prefix = f"{artifact.name}" + (f".{entry['slice']}" if entry.get("slice") else "")
-            matrix = entry.get("confusionMatrix")
+        tables: dict[str, dict[str, list]] = {}
+        for prefix, values in parts:
+            matrix = values.get("confusionMatrix")
             if matrix:
-                labels = [s.get("displayName", str(i)) for i, s in
-                          enumerate(matrix.get("structure", {}).get("annotationSpecs", []))]
+                # KFP: {"annotationSpecs": [{"displayName"}], "rows": [{"row": [counts]}]}, a row per actual label
+                specs = matrix.get("annotationSpecs") or []
+                labels = [spec.get("displayName", str(i)) for i, spec in enumerate(specs)]
                 rows = [r.get("row", []) for r in matrix.get("rows", [])]
-                total = sum(sum(r) for r in rows)
+                cells = [(labels[i] if i < len(labels) else str(i), labels[j] if j < len(labels) else str(j), count)
+                         for i, row in enumerate(rows) for j, count in enumerate(row)]
+                total = sum(count for _, _, count in cells)
                 if total:
-                    correct = sum(r[i] for i, r in enumerate(rows) if i < len(r))
+                    correct = sum(row[i] for i, row in enumerate(rows) if i < len(row))
                     metrics.append(Metric(f"{prefix}.accuracy", correct / total, now, step))
-                table = {"actual": [labels[i] if i < len(labels) else str(i) for i in range(len(rows))]}
-                for j, label in enumerate(labels):
-                    table[f"predicted {label}"] = [r[j] if j < len(r) else 0 for r in rows]
-                self.client.log_table(run_id, table, f"{prefix}_confusion_matrix.json")
-            curve = entry.get("confidenceMetrics")
+                tables[f"{prefix}_confusion_matrix.json"] = {"actual": [c[0] for c in cells],
+                                                             "predicted": [c[1] for c in cells],
+                                                             "count": [c[2] for c in cells]}
+            curve = values.get("confidenceMetrics")
             if curve:
                 columns = sorted({k for point in curve for k in point})
-                self.client.log_table(run_id, {c: [p.get(c) for p in curve] for c in columns}, f"{prefix}_roc.json")
+                tables[f"{prefix}_roc.json"] = {c: [p.get(c) for p in curve] for c in columns}
+        self._log_tables(run_id, tables)
         self.client.log_dict(run_id, artifact.metadata, f"{artifact.name}.json")
         return metrics
+
+    def _log_tables(self, run_id: str, tables: dict[str, dict[str, list]]) -> None:
+        """Tables as MlflowClient.log_table writes them (mlflow.load_table reads them), but replaced,
+        not appended to: a replayed event or a later attempt must not double their rows."""
+        if not tables:
+            return
+        for path, columns in sorted(tables.items()):
+            self.client.log_dict(run_id, {"columns": list(columns), "data": [list(r) for r in zip(*columns.values())]},
+                                 path)
+        logged = json.loads(self.client.get_run(run_id).data.tags.get(LOGGED_ARTIFACTS_TAG, "[]"))
+        added = [{"path": path, "type": "table"} for path in sorted(tables)]
+        if any(entry not in logged for entry in added):
+            self.client.set_tag(run_id, LOGGED_ARTIFACTS_TAG,
+                                json.dumps(logged + [e for e in added if e not in logged]))
 
     def _datasets(self, run_id: str, task: TaskEvent) -> None:
         """Dataset artifacts a task read become the dataset inputs of its run, producer recorded."""
