@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -12,7 +13,10 @@ from . import tekton
 from .emit import to_yaml_documents
 from .lower import lower_documents
 from .options import CompileOptions
+from .serde import to_data
 
+# etcd refuses objects over ~1.5 MiB, and Tekton adds the run's status to the PipelineRun
+WARN_BYTES = 1 << 20
 PipelineSource = Union[Any, str, os.PathLike, ir_loader.PipelineIR]  # Any: a kfp pipeline/component
 
 
@@ -48,8 +52,13 @@ class Compiler:
     ) -> str:
         """The PipelineRun YAML; with gang scheduling through Volcano or coscheduling, followed by
         the PodGroup documents to create with it."""
-        return to_yaml_documents(self.compile_to_documents(pipeline_func, pipeline_parameters, pipeline_name,
-                                                           **options))
+        documents = self.compile_to_documents(pipeline_func, pipeline_parameters, pipeline_name, **options)
+        size = len(json.dumps(to_data(documents[0]), separators=(",", ":")))
+        if size > WARN_BYTES:
+            self.warnings.append(f"the PipelineRun is {size / 2**20:.1f} MiB; the API server keeps objects up to "
+                                 "about 1.5 MiB (etcd), with the run's status included: split the pipeline, or "
+                                 "move large constants into parameters or artifacts")
+        return to_yaml_documents(documents)
 
     def compile_to_pipelinerun(
         self,

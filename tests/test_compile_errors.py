@@ -123,3 +123,24 @@ def test_unusable_paths_and_bad_option_values_are_one_error_line(tmp_path, args,
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith("error: ") and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert message in proc.stderr and "internal error" not in proc.stderr
+
+
+def test_a_pipelinerun_too_large_for_the_api_server_is_warned_about():
+    from tekflow import dsl
+    from tekflow.compiler import Compiler
+
+    @dsl.component(base_image="python:3.11")
+    def step(x: int) -> int:
+        return x + 1
+
+    @dsl.pipeline(name="wide")
+    def wide():
+        for i in range(220):  # about 5 KB of JSON each
+            step(x=i)
+
+    compiler = Compiler()
+    compiler.compile_to_yaml(wide)
+    (warning,) = [w for w in compiler.warnings if "MiB" in w]
+    assert "the API server keeps objects up to about 1.5 MiB" in warning
+    compiler.compile_to_yaml(step)  # one task: far from the limit
+    assert not [w for w in compiler.warnings if "MiB" in w]
