@@ -194,6 +194,36 @@ def test_sliced_classification_metrics_per_slice(tmp_path, sqlite_uri):
                       "quality.old_roc.json"}
 
 
+@dsl.component(base_image="python:3.11")
+def fit_shard(i: int, model: Output[Model]) -> int:
+    if i == 2:
+        raise SystemExit("shard 2 fails")
+    with open(model.path, "w") as f:
+        f.write(str(i))
+    return i * 10
+
+
+@dsl.pipeline(name="partly-failing-loop")
+def partly_failing_loop():
+    with dsl.ParallelFor([1, 2, 3]) as i:
+        fit_shard(i=i)
+
+
+def test_each_loop_iteration_has_its_own_status(tmp_path, sqlite_uri):
+    result = local.run(partly_failing_loop, run_dir=tmp_path / "run", tracking_uri=sqlite_uri)
+    assert result.status == "Failed"
+    client = MlflowClient(sqlite_uri)
+    experiment = client.get_experiment_by_name("partly-failing-loop")
+    runs = {r.data.tags["tekflow.iteration"]: r
+            for r in client.search_runs([experiment.experiment_id], "tags.`tekflow.kind` = 'task'")}
+    assert {i: (r.info.status, r.data.tags["tekflow.status"]) for i, r in runs.items()} == {
+        "0": ("FINISHED", "Succeeded"), "1": ("FAILED", "Failed"), "2": ("FINISHED", "Succeeded")}
+    assert runs["2"].data.tags["tekflow.output.Output"] == "30"
+    assert "tekflow.error" in runs["1"].data.tags and "tekflow.error" not in runs["0"].data.tags
+    models = client.search_logged_models([experiment.experiment_id])
+    assert sorted(m.source_run_id for m in models) == sorted([runs["0"].info.run_id, runs["2"].info.run_id])
+
+
 def test_replaying_events_creates_no_duplicates(tmp_path, sqlite_uri):
     result = _run(tmp_path, sqlite_uri)
     spool = tmp_path / "spool"

@@ -66,6 +66,10 @@ def task_event(spec: dict[str, Any], run_uid: str, state: Optional[dict[str, Any
     coord = state.get("coord") or manifest.get("coord") or []
     if state.get("skipped") or manifest.get("skipped"):
         status = "Skipped"
+    elif coord and manifest:
+        # publish wrote how this loop iteration ended; the task's status covers all its
+        # iterations (one failed iteration fails the task, not its siblings)
+        status = "Failed" if manifest.get("error") else "Succeeded"
     elif manifest.get("error") and status == "Succeeded":
         status = "Failed"
     container = spec.get("container", {})
