@@ -141,7 +141,7 @@ def _taskruns(node: TaskNode, gang: str) -> int:
 def _check_members(ctx: Lowering, gang: str, members: list[TaskNode]) -> None:
     names = {m.tekton_name: m for m in members}
     for node in members:
-        if node.pipeline_task.when:
+        if node.guards:
             raise TekflowError(f"gang {gang!r}: task {node.kfp_name!r} runs only under a condition; a gang waits for "
                                "all its pods, so its tasks must always run")
     if len({m.is_finally for m in members}) > 1:
