@@ -20,29 +20,34 @@ def tracking_group() -> None:
 @tracking_group.command("sync")
 @click.option("--spool-dir", "spool_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="A spool directory (repeatable; default: every tekflow-runs/*/tracking-spool here).")
-@click.option("--tracking-uri", metavar="URI", help="MLflow tracking URI (default: as for tekflow run).")
+@click.option("--tracking-uri", metavar="URI",
+              help="Replay to this MLflow (default: the URI each event was meant for).")
 @click.option("--output", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @user_errors
 def sync_command(spool_dirs: tuple[Path, ...], tracking_uri: Optional[str], output_format: str) -> None:
-    """Replay events spooled while MLflow was unreachable, in order and without duplicates.
+    """Replay events spooled while MLflow was unreachable, in order and without duplicates,
+    to the tracking URI they were meant for (or --tracking-uri).
 
     Exit code 0 when everything was replayed, 1 when some runs are still spooled.
     """
-    from tekflow.tracking.setup import SPOOL_DIR, default_tracking_uri
+    from tekflow.tracking.setup import SPOOL_DIR
     from tekflow.tracking.sync import sync
 
-    uri = tracking_uri or default_tracking_uri()
     directories = list(spool_dirs) or sorted(Path.cwd().glob(f"tekflow-runs/*/{SPOOL_DIR}"))
-    totals = {"runs": 0, "events": 0, "failed": {}}
+    totals = {"runs": 0, "events": 0, "failed": {}, "tracking_uris": set()}
     for directory in directories:
-        report = sync(directory, uri)
+        report = sync(directory, tracking_uri)
         totals["runs"] += report.runs
         totals["events"] += report.events
         totals["failed"].update(report.failed)
+        totals["tracking_uris"] |= report.tracking_uris
+    totals["tracking_uris"] = sorted(totals["tracking_uris"])
     if output_format == "json":
         click.echo(json.dumps(totals, sort_keys=True))
     else:
-        click.echo(f"replayed {totals['events']} events of {totals['runs']} runs to {uri}", err=True)
+        targets = ", ".join(totals["tracking_uris"])
+        click.echo(f"replayed {totals['events']} events of {totals['runs']} runs" + (f" to {targets}" if targets else ""),
+                   err=True)
         for run_uid, error in sorted(totals["failed"].items()):
             click.echo(f"still spooled: run {run_uid}: {error}", err=True)
     sys.exit(1 if totals["failed"] else 0)

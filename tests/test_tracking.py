@@ -311,6 +311,47 @@ def test_mlflow_server_run_tree_and_an_outage_replayed_by_sync(tmp_path, mlflow_
     assert sync(spool, mlflow_server.uri).events == 0
 
 
+def _sync_cli(cwd, *args):
+    env = {k: v for k, v in __import__("os").environ.items() if k != "MLFLOW_TRACKING_URI"}
+    return subprocess.run([sys.executable, "-m", "tekflow.cli.main", "tracking", "sync", *args, "--output", "json"],
+                          cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+
+
+def test_sync_replays_to_the_uri_the_events_were_meant_for(tmp_path):
+    import shutil
+
+    store = tmp_path / "later"
+    store.write_text("")  # a file where the store's directory should be: unreachable for now
+    intended = f"sqlite:///{store / 'mlflow.db'}"
+    result = local.run(tracked, run_dir=tmp_path / "tekflow-runs" / "run", tracking_uri=intended)
+    assert result.succeeded and result.tracking_run_id is None
+    spool = result.run_dir / "tracking-spool"
+    shutil.copytree(spool, tmp_path / "spool-copy")
+    store.unlink()
+    store.mkdir()
+
+    proc = _sync_cli(tmp_path)  # no --tracking-uri: where the events were meant to go, not ./mlflow.db
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"events": 8, "failed": {}, "runs": 1, "tracking_uris": [intended]}
+    assert not (tmp_path / "mlflow.db").exists()
+    check_recorded(intended, result)
+
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    proc = _sync_cli(tmp_path, "--spool-dir", str(tmp_path / "spool-copy"), "--tracking-uri", other)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["tracking_uris"] == [other], proc.stderr
+    check_recorded(other, result)
+
+
+def test_the_spool_never_holds_credentials(tmp_path, caplog):
+    result = local.run(tracked, run_dir=tmp_path / "run", tracking_uri="http://user:s3cret@127.0.0.1:9")
+    assert result.succeeded
+    lines = [json.loads(line) for f in (result.run_dir / "tracking-spool").glob("*.jsonl")
+             for line in f.read_text().splitlines()]
+    assert lines and {line["tracking_uri"] for line in lines} == {"http://127.0.0.1:9"}
+    assert "s3cret" not in json.dumps(lines)
+    assert "s3cret" not in caplog.text  # nor the warnings
+
+
 def test_cli_run_records_by_default_and_lineage_answers(tmp_path):
     source = tmp_path / "quick.py"
     source.write_text((__import__("pathlib").Path(__file__).parent.parent / "samples" / "quickstart.py").read_text())

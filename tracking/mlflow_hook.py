@@ -23,7 +23,7 @@ from typing import Any, Iterator, Optional
 
 from .events import ArtifactRef, RunInfo, TaskEvent
 from .hooks import Hook
-from .spool import Spool
+from .spool import Spool, without_credentials
 
 log = logging.getLogger("tekflow.tracking")
 
@@ -80,14 +80,15 @@ class MLflowHook(Hook):
     # -- delivery ---------------------------------------------------------------------
     def _deliver(self, run_uid: str, kind: str, payload: dict[str, Any]) -> None:
         if self.spool.has(run_uid):  # once spooling started, later events queue behind
-            self.spool.append(run_uid, kind, payload)
+            self.spool.append(run_uid, kind, payload, self.tracking_uri)
             return
         try:
             self.apply(kind, payload)
         except Exception as e:  # unreachable server, bad credentials…: never fail the run
+            shown = without_credentials(self.tracking_uri)
             log.warning("MLflow at %s: %s; event spooled to %s (replay: tekflow tracking sync)",
-                        self.tracking_uri, e, self.spool.directory)
-            self.spool.append(run_uid, kind, payload)
+                        shown, str(e).replace(self.tracking_uri, shown), self.spool.directory)
+            self.spool.append(run_uid, kind, payload, self.tracking_uri)
 
     def apply(self, kind: str, payload: dict[str, Any]) -> None:
         # MLflow prints "View run … at: URL" on stdout: keep stdout for the caller's own output (JSON)

@@ -1,11 +1,23 @@
-"""Events that could not reach MLflow, kept in order per pipeline run (JSON lines, fsync'd)."""
+"""Events that could not reach MLflow, kept in order per pipeline run (JSON lines, fsync'd).
+
+Each line names the tracking URI the event was meant for (without credentials), so that a
+later `tekflow tracking sync` delivers it there."""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
+from urllib.parse import urlsplit, urlunsplit
+
+
+def without_credentials(uri: str) -> str:
+    """The URI without `user:password@`: credentials come from the environment, never a file."""
+    parts = urlsplit(uri)
+    if "@" not in parts.netloc:
+        return uri
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 class Spool:
@@ -18,9 +30,12 @@ class Spool:
     def has(self, run_uid: str) -> bool:
         return self.path(run_uid).exists()
 
-    def append(self, run_uid: str, kind: str, payload: dict[str, Any]) -> None:
+    def append(self, run_uid: str, kind: str, payload: dict[str, Any], tracking_uri: Optional[str] = None) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({"kind": kind, "payload": payload}, sort_keys=True)
+        entry: dict[str, Any] = {"kind": kind, "payload": payload}
+        if tracking_uri:
+            entry["tracking_uri"] = without_credentials(tracking_uri)
+        line = json.dumps(entry, sort_keys=True)
         with open(self.path(run_uid), "a", encoding="utf-8") as f:
             f.write(line + "\n")
             f.flush()
@@ -31,12 +46,13 @@ class Spool:
             return []
         return sorted(p.stem for p in self.directory.glob("*.jsonl"))
 
-    def events(self, run_uid: str) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    def events(self, run_uid: str) -> Iterator[tuple[int, str, dict[str, Any], Optional[str]]]:
+        """(line number, kind, payload, the tracking URI it was meant for or None)."""
         with open(self.path(run_uid), encoding="utf-8") as f:
             for number, line in enumerate(f):
                 if line.strip():
                     entry = json.loads(line)
-                    yield number, entry["kind"], entry["payload"]
+                    yield number, entry["kind"], entry["payload"], entry.get("tracking_uri")
 
     def done(self, run_uid: str) -> None:
         self.path(run_uid).unlink(missing_ok=True)
