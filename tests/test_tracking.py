@@ -252,6 +252,24 @@ def test_replaying_events_creates_no_duplicates(tmp_path, sqlite_uri):
     check_recorded(sqlite_uri, second)
 
 
+def test_user_hooks_hear_each_task_start_before_its_end(tmp_path):
+    calls = []
+
+    class Listener(Hook):
+        def task_started(self, run, task):
+            calls.append(("started", task.task, task.status, task.started is not None, task.kfp_task))
+
+        def task_finished(self, run, task):
+            calls.append(("finished", task.task))
+
+    local.run(tracked, run_dir=tmp_path / "run", hooks=[Listener()])
+    started = [c for c in calls if c[0] == "started"]
+    assert sorted(c[1] for c in started) == ["evaluate", "make-data", "shard", "total", "train"]
+    assert all(status == "Running" and has_time and kfp_task for _, _, status, has_time, kfp_task in started)
+    for _, name, *_ in started:  # every start comes before that task's first end
+        assert calls.index(next(c for c in calls if c[:2] == ("started", name))) < calls.index(("finished", name))
+
+
 def test_a_failing_hook_never_fails_the_run(tmp_path):
     class Broken(Hook):
         def task_finished(self, run, task):

@@ -1,5 +1,5 @@
-"""Feed a local run's progress to tracking hooks: the pipeline run, then each task (each loop
-iteration) from the files its launcher steps left in the run directory."""
+"""Feed a local run's progress to tracking hooks: the pipeline run, each task's start, then each
+task (each loop iteration) from the files its launcher steps left in the run directory."""
 
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ class TrackingListener:
         if kind == "run_started":
             self.info.started = time.time()
             self.hooks.pipeline_started(self.info)
+        elif kind == "task_started":
+            self.hooks.task_started(self.info, self.started_event(event["task"]))
         elif kind == "task_finished":
             for task_event_ in self.task_events(event["task"], event["status"]):
                 self.hooks.task_finished(self.info, task_event_)
@@ -56,6 +58,16 @@ class TrackingListener:
         self.info.finished = time.time()
         self.hooks.pipeline_finished(self.info)
         self.hooks.close()
+
+    def started_event(self, name: str) -> TaskEvent:
+        """What is known when a task's first TaskRun starts (its inputs are resolved later, by
+        prepare): one event per task, loop iterations included."""
+        record = self.execution.records[name] if self.execution else None
+        spec = launch_spec(self.tasks[name]) or {}
+        container = spec.get("container", {})
+        return TaskEvent(run_uid=self.info.run_uid, task=name, kfp_task=spec.get("kfp_task", ""), status="Running",
+                         started=record.started if record and record.started else time.time(),
+                         image=container.get("image", ""), resources=container.get("resources") or {})
 
     def task_events(self, name: str, status: str) -> list[TaskEvent]:
         record = self.execution.records[name] if self.execution else None
