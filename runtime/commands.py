@@ -7,7 +7,7 @@ from typing import Any
 
 from . import values
 from .entries import ABSENT, EntryError
-from .iterations import MAX_BATCHES, batch_count, enumerate_iterations
+from .iterations import HAS_ITERATIONS, MAX_BATCHES, batch_count, enumerate_iterations
 from .launch import Launch
 
 
@@ -31,8 +31,8 @@ def iterations(launch: Launch, results: dict[str, str]) -> int:
     if "batches" in results:
         with open(results["batches"], "w") as f:
             json.dump([str(b) for b in range(batches)], f)
-    if "has-iterations" in results:
-        with open(results["has-iterations"], "w") as f:
+    if HAS_ITERATIONS in results:
+        with open(results[HAS_ITERATIONS], "w") as f:
             f.write("true" if found else "false")
     return 0
 

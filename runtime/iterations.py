@@ -14,6 +14,8 @@ import json
 from typing import Any, Callable
 
 MAX_BATCHES = 256  # Tekton's default max-matrix-combinations-count
+# the iterations task's string result: "true" when the nest has iterations (else its tasks are skipped)
+HAS_ITERATIONS = "has-iterations"
 
 # resolve(level, coord, items) -> the items of loop `level` for the iteration prefix `coord`
 # whose outer loops' current items are `items`.

@@ -38,9 +38,9 @@ def run(ctx: Lowering) -> None:
                 node.when.append(when)
         key = tuple(loop.key for loop in node.loops)
         if key in ctx.helpers and key not in helpers_done:
-            # A loop nest's iterations task runs only where the nest is entered: it gets the
-            # Tekton `when`s of the conditions around the nest (the launcher's kind it needs
-            # not: items from a task its launcher skipped are no iterations).
+            # A loop nest's iterations task runs only where the nest is entered, so it gets the
+            # Tekton `when`s of the conditions around the nest. Launcher-evaluated ones it does
+            # not need: it reads items from a task its launcher skipped as no iterations.
             helpers_done.add(key)
             ctx.helpers[key].when.extend(w for w in whens[:node.loops[0].guard_depth] if w is not None)
 

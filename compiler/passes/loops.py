@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from tekflow.errors import NotSupportedError
-from tekflow.runtime.iterations import IterationError, batch_count, enumerate_iterations, select
+from tekflow.runtime.iterations import HAS_ITERATIONS, IterationError, batch_count, enumerate_iterations, select
 from tekflow.runtime.spec import encode_spec
 
 from .. import tekton
@@ -20,7 +20,6 @@ from .sources import Entries, space_key
 from .storage import uses_artifact_workspace
 
 BATCH_PARAM = "tekflow-batch"
-HAS_ITERATIONS = "has-iterations"
 LAUNCHER = ["python3", "-m", "tekflow.runtime"]
 
 
