@@ -68,18 +68,33 @@ def cli() -> None:
               help="Cluster profile for GPU hints: gfd (default), gke, eks, or a profile YAML file.")
 @click.option("--gang-scheduler", type=click.Choice(["kueue", "volcano", "coscheduling"]),
               help="How gangs (dsl.schedule(gang=...)) start together (default: the profile's, kueue).")
+@click.option("--task-documents", is_flag=True, default=None,
+              help="Each task's spec as a Task document the PipelineRun names by taskRef (small PipelineRuns "
+                   "for large pipelines); written before the PipelineRun, or to --tasks-output.")
+@click.option("--tasks-output", type=click.Path(path_type=Path, dir_okay=False),
+              help="With --task-documents: write the Task documents here (kubectl apply -f) and only the "
+                   "PipelineRun to -o (kubectl create -f).")
 @user_errors
 def compile_command(source: Path, output: Path | None, pipeline_name: str | None, params: tuple[str, ...],
-                    **flags: Any) -> None:
+                    tasks_output: Path | None, **flags: Any) -> None:
     """Compile SOURCE (a pipeline .py file or a KFP IR file) to a Tekton v1 PipelineRun."""
-    from tekflow.compiler import Compiler
+    from tekflow.compiler import Compiler, tekton
+    from tekflow.compiler.emit import to_yaml_documents
     from tekflow.compiler.parameters import parse_assignments
 
+    if tasks_output is not None and not flags.get("task_documents"):
+        raise TekflowError("--tasks-output needs --task-documents")
     options = {k: v for k, v in flags.items() if v is not None}
     compiler = Compiler()
-    text = compiler.compile_to_yaml(source, parse_assignments(list(params)), pipeline_name, **options)
+    documents = compiler.compile_to_documents(source, parse_assignments(list(params)), pipeline_name, **options)
     for warning in compiler.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if tasks_output is not None:
+        tasks = [d for d in documents if isinstance(d, tekton.Task)]
+        documents = [d for d in documents if not isinstance(d, tekton.Task)]
+        tasks_output.write_text(to_yaml_documents(tasks))
+        click.echo(f"wrote {tasks_output} ({len(tasks)} Tasks)", err=True)
+    text = to_yaml_documents(documents)
     if output is None:
         click.echo(text, nl=False)
     else:

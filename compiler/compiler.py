@@ -52,13 +52,8 @@ class Compiler:
     ) -> str:
         """The PipelineRun YAML; with gang scheduling through Volcano or coscheduling, followed by
         the PodGroup documents to create with it."""
-        documents = self.compile_to_documents(pipeline_func, pipeline_parameters, pipeline_name, **options)
-        size = len(json.dumps(to_data(documents[0]), separators=(",", ":")))
-        if size > WARN_BYTES:
-            self.warnings.append(f"the PipelineRun is {size / 2**20:.1f} MiB; the API server keeps objects up to "
-                                 "about 1.5 MiB (etcd), with the run's status included: split the pipeline, or "
-                                 "move large constants into parameters or artifacts")
-        return to_yaml_documents(documents)
+        return to_yaml_documents(self.compile_to_documents(pipeline_func, pipeline_parameters, pipeline_name,
+                                                           **options))
 
     def compile_to_pipelinerun(
         self,
@@ -67,7 +62,7 @@ class Compiler:
         pipeline_name: Optional[str] = None,
         **options: Any,
     ) -> tekton.PipelineRun:
-        return self.compile_to_documents(pipeline_func, pipeline_parameters, pipeline_name, **options)[0]
+        return pipelinerun_of(self.compile_to_documents(pipeline_func, pipeline_parameters, pipeline_name, **options))
 
     def compile_to_documents(
         self,
@@ -76,7 +71,8 @@ class Compiler:
         pipeline_name: Optional[str] = None,
         **options: Any,
     ) -> list[Any]:
-        """[PipelineRun, other objects to create with it…] as model objects."""
+        """Every object to create, as model objects, in order: the Tasks it names (task_documents=True),
+        the PipelineRun, the PodGroups of its gangs."""
         opts = dataclasses.replace(self.options, **options)
         if pipeline_parameters:
             opts = dataclasses.replace(opts, parameters={**opts.parameters, **pipeline_parameters})
@@ -87,4 +83,14 @@ class Compiler:
         )
         documents, ctx = lower_documents(pipeline_ir, opts)
         self.warnings = list(ctx.warnings)
+        size = len(json.dumps(to_data(pipelinerun_of(documents)), separators=(",", ":")))
+        if size > WARN_BYTES:
+            advice = "split the pipeline, or move large constants into parameters or artifacts" \
+                if opts.task_documents else "compile with --task-documents (taskRefs to Task documents)"
+            self.warnings.append(f"the PipelineRun is {size / 2**20:.1f} MiB; the API server keeps objects up to "
+                                 f"about 1.5 MiB (etcd), with the run's status included: {advice}")
         return documents
+
+
+def pipelinerun_of(documents: list[Any]) -> tekton.PipelineRun:
+    return next(d for d in documents if isinstance(d, tekton.PipelineRun))

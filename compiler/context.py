@@ -168,6 +168,7 @@ class Lowering:
     batch_values: dict[tuple[Key, ...], Any] = field(default_factory=dict)
     # loop keys of a nest -> its iterations task, for nests whose items are known only at run time
     helpers: dict[tuple[Key, ...], tekton.PipelineTask] = field(default_factory=dict)
+    task_documents: list[tekton.Task] = field(default_factory=list)  # --task-documents
 
     def __post_init__(self) -> None:
         # IR keeps executors in a Struct; parse once into the typed message.

@@ -9,7 +9,8 @@ from .context import Lowering
 from .ir import PipelineIR
 from .names import dns_label
 from .options import CompileOptions
-from .passes import dependencies, flatten, guards, loops, placement, tracking, naming, outputs, pipeline_params, resources, storage, tasks
+from .passes import (dependencies, flatten, guards, loops, naming, outputs, pipeline_params, placement, resources, storage,
+                     task_documents, tasks, tracking)
 
 PASSES = (
     storage.run,  # artifact store and the scratch workspace
@@ -24,6 +25,7 @@ PASSES = (
     placement.run,  # GPU and scheduling hints
     outputs.run,  # pipeline results
     tracking.run,  # in-cluster MLflow tracking, when asked for
+    task_documents.run,  # --task-documents: taskSpecs -> Task documents and taskRefs
 )
 
 
@@ -35,9 +37,10 @@ def lower(ir: PipelineIR, options: CompileOptions | None = None) -> tuple[tekton
 
 
 def lower_documents(ir: PipelineIR, options: CompileOptions | None = None) -> tuple[list, Lowering]:
-    """The PipelineRun first, then the objects it needs created beside it (PodGroups)."""
+    """Every object to create, in the order to create them: the Tasks the PipelineRun names
+    (--task-documents), the PipelineRun, then the PodGroups its pods join."""
     run, ctx = lower(ir, options)
-    return [run, *placement.extra_documents(ctx)], ctx
+    return [*ctx.task_documents, run, *placement.extra_documents(ctx)], ctx
 
 
 def build_pipelinerun(ctx: Lowering) -> tekton.PipelineRun:

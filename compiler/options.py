@@ -38,6 +38,8 @@ class CompileOptions:
     profile: Optional[str] = None
     # gang scheduling through kueue, volcano or coscheduling; None: the profile's (kueue by default)
     gang_scheduler: Optional[str] = None
+    # every task's spec as a `Task` document named by `taskRef` (for PipelineRuns too large to embed them)
+    task_documents: bool = False
 
     def __post_init__(self) -> None:
         """Check values that would otherwise make an object the API server rejects."""
