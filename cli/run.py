@@ -26,6 +26,9 @@ from tekflow.errors import TekflowError
               help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI, else sqlite:///mlflow.db here).")
 @click.option("--no-tracking", is_flag=True, help="Do not record the run in MLflow.")
 @click.option("--experiment", metavar="NAME", help="MLflow experiment (default: the pipeline's name).")
+@click.option("--tasks", "definitions", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="A file of Task (or Pipeline) documents the PipelineRun's refs name, as `tekflow compile "
+                   "--tasks-output` writes (repeatable).")
 @click.option("--timeout", metavar="DURATION",
               help="The pipeline's timeout (e.g. 90s, 10m); replaces spec.timeouts.pipeline.")
 @click.option("--output", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -33,7 +36,7 @@ from tekflow.errors import TekflowError
 @user_errors
 def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[str], run_dir: Optional[Path],
                 max_parallel: Optional[int], tracking_uri: Optional[str], no_tracking: bool, experiment: Optional[str],
-                timeout: Optional[str], output_format: str) -> None:
+                definitions: tuple[Path, ...], timeout: Optional[str], output_format: str) -> None:
     """Run SOURCE on this machine: a pipeline .py file, a KFP IR file or a Tekton PipelineRun YAML.
 
     The run is recorded in MLflow (see --tracking-uri; --no-tracking turns it off); when MLflow
@@ -62,7 +65,7 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
             tracking_uri = tracking_uri or default_tracking_uri()
         result = api.run(source, assignments, run_dir=run_dir, max_parallel=max_parallel, on_event=progress,
                          pipeline_name=pipeline_name, tracking_uri=None if no_tracking else tracking_uri,
-                         experiment=experiment, timeout=timeout)
+                         experiment=experiment, timeout=timeout, definitions=definitions)
     finally:
         if progress is not None:
             progress.close()

@@ -32,8 +32,9 @@ def load(source: Source, params: Optional[dict[str, Any]] = None, pipeline_name:
 
 
 def load_with_ir(source: Source, params: Optional[dict[str, Any]] = None, pipeline_name: Optional[str] = None,
-                 **compile_options: Any) -> tuple[tekton.PipelineRun, Optional[str]]:
-    """The PipelineRun, and the KFP IR (JSON text) when the source was a KFP pipeline."""
+                 definitions: tuple[Path, ...] = (), **compile_options: Any) -> tuple[tekton.PipelineRun, Optional[str]]:
+    """The PipelineRun, and the KFP IR (JSON text) when the source was a KFP pipeline. A Tekton
+    file's refs may name Task and Pipeline documents of the `definitions` files too."""
     if isinstance(source, tekton.PipelineRun):
         run = resolve(source)
     elif isinstance(source, (str, os.PathLike)) and is_tekton_file(Path(source)):
@@ -42,8 +43,13 @@ def load_with_ir(source: Source, params: Optional[dict[str, Any]] = None, pipeli
 
             raise TekflowError(f"{source}: --pipeline {pipeline_name!r} chooses among the pipelines of a .py file; "
                                "a PipelineRun file holds one run: leave --pipeline out")
-        run = load_file(Path(source))
+        run = load_file(Path(source), tuple(Path(d) for d in definitions))
     else:
+        if definitions:
+            from tekflow.errors import TekflowError
+
+            raise TekflowError(f"{source}: --tasks is for a PipelineRun file whose taskRefs name Tasks of "
+                               "other files; a pipeline compiled here needs none")
         from google.protobuf import json_format
 
         from tekflow.compiler import Compiler
@@ -71,13 +77,15 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
         max_parallel: Optional[int] = None, on_event: Optional[Callable[[dict], None]] = None,
         timeout: Optional[Union[float, str]] = None, pipeline_name: Optional[str] = None, env: Optional[dict[str, str]] = None,
         execution_hook: Optional[Callable[[Execution], None]] = None, tracking_uri: Optional[str] = None,
-        experiment: Optional[str] = None, hooks: Optional[list] = None) -> RunResult:
+        experiment: Optional[str] = None, hooks: Optional[list] = None,
+        definitions: tuple[Union[str, Path], ...] = ()) -> RunResult:
     """Run a pipeline here and return its RunResult.
 
     `timeout` (seconds, or a Go duration like "10m") replaces the PipelineRun's
     `spec.timeouts.pipeline`. With `tracking_uri` (or `hooks`) the run, its tasks, metrics,
-    datasets and models are recorded (tekflow.tracking); tracking never fails the run."""
-    pipelinerun, ir_text = load_with_ir(source, params, pipeline_name)
+    datasets and models are recorded (tekflow.tracking); tracking never fails the run.
+    `definitions`: files of Task/Pipeline documents a Tekton source's refs may name."""
+    pipelinerun, ir_text = load_with_ir(source, params, pipeline_name, tuple(Path(d) for d in definitions))
     name = pipelinerun.metadata.name or (pipelinerun.metadata.generate_name or "run-") + uuid.uuid4().hex[:5]
     pipelinerun.metadata.name = name
     directory = Path(run_dir) if run_dir else Path(os.getcwd()) / "tekflow-runs" / re.sub(r"[^\w.-]", "_", name)

@@ -38,7 +38,24 @@ def is_tekton_file(path: Path) -> bool:
     return False
 
 
-def load_file(path: Path) -> tekton.PipelineRun:
+def load_file(path: Path, definitions: tuple[Path, ...] = ()) -> tekton.PipelineRun:
+    """The one PipelineRun of `path`, its refs resolved to the Pipeline and Task documents of
+    `path` and of the `definitions` files (`tekflow compile --tasks-output`)."""
+    objects = _documents(path)
+    runs = [o for o in objects if isinstance(o, tekton.PipelineRun)]
+    if len(runs) != 1:
+        raise TekflowError(f"{path}: expected one PipelineRun, found {len(runs)}")
+    for extra in definitions:
+        found = _documents(extra)
+        if any(isinstance(o, tekton.PipelineRun) for o in found):
+            raise TekflowError(f"{extra}: holds a PipelineRun; give Task and Pipeline documents only")
+        objects += found
+    pipelines = {o.metadata.name: o for o in objects if isinstance(o, tekton.Pipeline)}
+    tasks = {o.metadata.name: o for o in objects if isinstance(o, tekton.Task)}
+    return resolve(runs[0], pipelines, tasks)
+
+
+def _documents(path: Path) -> list[Any]:
     try:
         docs = [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
     except yaml.YAMLError as e:
@@ -53,12 +70,7 @@ def load_file(path: Path) -> tekton.PipelineRun:
             objects.append(tekton.document_from_data(doc))
         except ModelError as e:
             raise TekflowError(f"{path}: document {i}: {e}") from None
-    runs = [o for o in objects if isinstance(o, tekton.PipelineRun)]
-    if len(runs) != 1:
-        raise TekflowError(f"{path}: expected one PipelineRun, found {len(runs)}")
-    pipelines = {o.metadata.name: o for o in objects if isinstance(o, tekton.Pipeline)}
-    tasks = {o.metadata.name: o for o in objects if isinstance(o, tekton.Task)}
-    return resolve(runs[0], pipelines, tasks)
+    return objects
 
 
 def resolve(run: tekton.PipelineRun, pipelines: Optional[dict[str, Any]] = None,
@@ -92,8 +104,8 @@ def resolve(run: tekton.PipelineRun, pipelines: Optional[dict[str, Any]] = None,
                 raise NotSupportedError(f"task {task.name!r}: taskRef to {ref.kind or ref.resolver!r} (custom tasks, "
                                         "resolvers and cluster tasks do not run locally)")
             if ref.name not in tasks:
-                raise TekflowError(f"task {task.name!r}: taskRef {ref.name!r} names no Task in the file "
-                                   f"(found: {', '.join(sorted(tasks)) or 'none'})")
+                raise TekflowError(f"task {task.name!r}: taskRef {ref.name!r} names no Task in the file or the "
+                                   f"--tasks files (found: {', '.join(sorted(tasks)) or 'none'})")
             task_spec = copy.deepcopy(tasks[ref.name].spec)
             task.task_spec = tekton.EmbeddedTask(**{f: getattr(task_spec, f) for f in task_spec.__dataclass_fields__})
             task.task_ref = None

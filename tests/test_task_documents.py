@@ -1,6 +1,7 @@
 """--task-documents: every task's spec as a Task document named by taskRef. Tekton accepts
 every document for the whole corpus, and the runs give the same outputs as embedded specs."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +72,14 @@ def test_cli_writes_tasks_apart_for_kubectl_apply(tmp_path):
     for d in report.documents:
         kinds[Path(d.file).name].add(d.kind)
     assert kinds == {"tasks.yaml": {"Task"}, "run.yaml": {"PipelineRun"}}
+    run = [sys.executable, "-m", "tekflow.cli.main", "run", str(tmp_path / "run.yaml"), "--no-tracking",
+           "--output", "json"]
+    proc = subprocess.run([*run, "--tasks", str(tmp_path / "tasks.yaml"), "--run-dir", str(tmp_path / "r")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["outputs"] == {"Output": 0.0517}
+    proc = subprocess.run(run, capture_output=True, text=True, timeout=300)  # without the Tasks
+    assert proc.returncode == 2 and "names no Task in the file or the --tasks files" in proc.stderr
     proc = subprocess.run([*cli, "--tasks-output", str(tmp_path / "t.yaml")], capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 2 and proc.stderr.strip() == "error: --tasks-output needs --task-documents"
