@@ -13,6 +13,7 @@ from .conditions import Comparison
 from .ir import PipelineIR
 from .names import UniqueNames
 from .options import CompileOptions
+from .podgroup import PodGroup
 
 IO_WORKSPACE = "tekflow-io"
 ARTIFACTS_WORKSPACE = "tekflow-artifacts"
@@ -169,6 +170,7 @@ class Lowering:
     # loop keys of a nest -> its iterations task, for nests whose items are known only at run time
     helpers: dict[tuple[Key, ...], tekton.PipelineTask] = field(default_factory=dict)
     task_documents: list[tekton.Task] = field(default_factory=list)  # --task-documents
+    pod_groups: list[PodGroup] = field(default_factory=list)  # of gangs whose scheduler needs one
 
     def __post_init__(self) -> None:
         # IR keeps executors in a Struct; parse once into the typed message.

@@ -40,7 +40,7 @@ def lower_documents(ir: PipelineIR, options: CompileOptions | None = None) -> tu
     """Every object to create, in the order to create them: the Tasks the PipelineRun names
     (--task-documents), the PipelineRun, then the PodGroups its pods join."""
     run, ctx = lower(ir, options)
-    return [*ctx.task_documents, run, *placement.extra_documents(ctx)], ctx
+    return [*ctx.task_documents, run, *ctx.pod_groups], ctx
 
 
 def build_pipelinerun(ctx: Lowering) -> tekton.PipelineRun:

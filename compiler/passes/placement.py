@@ -3,12 +3,13 @@
 
 GPUs become extended resources on the main step only; everything about the pod goes through
 `PipelineRun.spec.taskRunSpecs[]` (`podTemplate` and `metadata`), so the PipelineTask itself
-stays the same on every cluster. `extra_documents` gives the PodGroups some gang schedulers need.
+stays the same on every cluster. Gangs whose scheduler needs a PodGroup object add it to
+`ctx.pod_groups`, created beside the PipelineRun.
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from google.protobuf import json_format
 
@@ -16,7 +17,6 @@ from tekflow.errors import TekflowError
 
 from .. import tekton
 from ..context import ARTIFACTS_WORKSPACE, Lowering
-from ..podgroup import PodGroup
 from ..profiles import Profile, load_profile
 from . import accelerators, kubernetes_platform, scheduling
 from .pod import task_run_spec
@@ -32,8 +32,12 @@ def run(ctx: Lowering) -> None:
         profile = load_profile(ctx.options.profile)
         _per_task(ctx, hints, profile)
         specs = {s.pipeline_task_name: s for s in ctx.run_task_run_specs}
+        scheduler = gang_scheduler(ctx, profile)
         for gang in scheduling.gangs(ctx, hints):
-            scheduling.apply_gang(ctx, gang, gang_scheduler(ctx, profile), profile, specs)
+            scheduling.apply_gang(ctx, gang, scheduler, profile, specs)
+            group = scheduling.pod_group(ctx, gang, scheduler, hints)
+            if group is not None:
+                ctx.pod_groups.append(group)
     for spec in ctx.run_task_run_specs:
         if spec.pod_template is not None and spec.pod_template == tekton.PodTemplate():
             spec.pod_template = None  # only labels or annotations were asked for
@@ -86,14 +90,3 @@ def _per_task(ctx: Lowering, hints: dict[str, dict[str, Any]], profile: Profile)
                             "of the run on one node and replaces their node affinity; use --pipeline-root "
                             "s3://… or gs://… (or disable the affinity assistant)")
 
-
-def extra_documents(ctx: Lowering) -> list[PodGroup]:
-    """Objects to create with the PipelineRun: the PodGroups of Volcano / coscheduling gangs."""
-    hints = tekflow_hints(ctx)
-    if not hints:
-        return []
-    profile = load_profile(ctx.options.profile)
-    scheduler = gang_scheduler(ctx, profile)
-    groups: list[Optional[PodGroup]] = [scheduling.pod_group(ctx, g, scheduler, hints)
-                                        for g in scheduling.gangs(ctx, hints)]
-    return [g for g in groups if g is not None]
