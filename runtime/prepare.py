@@ -11,7 +11,7 @@ import os
 import re
 import sys
 import time
-from typing import Any
+from typing import Any, Callable
 
 from tekflow.compiler import conditions
 
@@ -83,9 +83,9 @@ def _prepare_one(launch: Launch, io: str, coord: list[int], items: list[Any]) ->
         if value is not ABSENT:
             parameter_values[name] = _typed(name, value, kfp_type)
     _resolve_fstrings(parameter_values)
-    texts = [name for name, value in parameter_values.items() if isinstance(value, str)]
-    for name, value in zip(texts, _run_placeholders(launch, [parameter_values[n] for n in texts])):
-        parameter_values[name] = value
+    run_placeholders = _run_placeholders(launch)
+    parameter_values = {name: run_placeholders(value) if isinstance(value, str) else value
+                        for name, value in parameter_values.items()}
 
     input_artifacts = {}
     for name, entry in spec["inputs"]["artifacts"].items():
@@ -210,7 +210,7 @@ def _command(launch: Launch, executor_input: dict[str, Any], coord: list[int]) -
     command = placeholder_utils.flatten_list(
         [placeholder_utils.resolve_struct_placeholders(part, given) for part in command])
     task_name = launch.task + (f"-{'.'.join(map(str, coord))}" if coord else "")
-    command = _run_placeholders(launch, command)
+    command = [_run_placeholders(launch)(part) for part in command]
     return placeholder_utils.replace_placeholders(
         full_command=command,
         executor_input_dict=_with_defaults(executor_input, launch.spec["component"]),
@@ -221,25 +221,28 @@ def _command(launch: Launch, executor_input: dict[str, Any], coord: list[int]) -
     )
 
 
-def _run_placeholders(launch: Launch, texts: list[str]) -> list[str]:
-    """The run placeholders kfp.local leaves to the backend, in command parts or input values:
-    the PipelineRun's name, and its creation time (a run nobody scheduled is scheduled when it
-    is created)."""
+def _run_placeholders(launch: Launch) -> Callable[[str], str]:
+    """Replaces the run placeholders kfp.local leaves to the backend, in a command part or an
+    input value: the PipelineRun's name, and its creation time (a run nobody scheduled is
+    scheduled when it is created; read from the store only when a text asks for it)."""
+    import functools
+
     from kfp import dsl
 
-    if not any("{{$.pipeline_job_" in text for text in texts):
-        return texts
-    times = (dsl.PIPELINE_JOB_CREATE_TIME_UTC_PLACEHOLDER, dsl.PIPELINE_JOB_SCHEDULE_TIME_UTC_PLACEHOLDER)
-    created = launch.created_utc() if any(t in text for text in texts for t in times) else ""
-    values = {dsl.PIPELINE_JOB_RESOURCE_NAME_PLACEHOLDER: launch.run,
+    created = functools.cache(launch.created_utc)
+    values = {dsl.PIPELINE_JOB_RESOURCE_NAME_PLACEHOLDER: lambda: launch.run,
               dsl.PIPELINE_JOB_CREATE_TIME_UTC_PLACEHOLDER: created,
               dsl.PIPELINE_JOB_SCHEDULE_TIME_UTC_PLACEHOLDER: created}
-    out = []
-    for text in texts:
+
+    def replace(text: str) -> str:
+        if "{{$.pipeline_job_" not in text:
+            return text
         for placeholder, value in values.items():
-            text = text.replace(placeholder, value)
-        out.append(text)
-    return out
+            if placeholder in text:
+                text = text.replace(placeholder, value())
+        return text
+
+    return replace
 
 
 def _with_defaults(executor_input: dict[str, Any], component: dict[str, Any]) -> dict[str, Any]:
@@ -267,38 +270,31 @@ def strip_pip_preamble(command: list[str]) -> list[str]:
 _KFP_OWN = {"kfp", "typing-extensions"}
 
 
-def _packages_to_install(preamble: str) -> list[str]:
-    """The requirements of the preamble's `pip install` commands, kfp's own left out."""
+def _packages_to_install(preamble: str) -> list[Any]:
+    """The requirements (`packaging` Requirements) of the preamble's `pip install` commands,
+    kfp's own left out, and URLs or paths too (pip's business, not checked here)."""
     import shlex
+
+    from packaging.requirements import InvalidRequirement, Requirement
 
     found = []
     for command in re.split(r"&&|\n", preamble):  # not on ";": requirement markers hold it
         words = shlex.split(command)
         if "pip" in words and "install" in words[words.index("pip"):]:
-            found += [w for w in words[words.index("install", words.index("pip")) + 1:] if not w.startswith("-")]
-    return [r for r in found if _requirement_name(r) not in _KFP_OWN]
+            for word in words[words.index("install", words.index("pip")) + 1:]:
+                try:
+                    found.append(Requirement(word))
+                except InvalidRequirement:
+                    continue  # an option's value, a URL or a path
+    return [r for r in found if r.name.lower().replace("_", "-") not in _KFP_OWN]
 
 
-def _requirement_name(text: str) -> str:
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    try:
-        return Requirement(text).name.lower().replace("_", "-")
-    except InvalidRequirement:
-        return text
-
-
-def _check_installed(requirements: list[str]) -> None:
+def _check_installed(requirements: list[Any]) -> None:
     from importlib import metadata
 
-    from packaging.requirements import InvalidRequirement, Requirement
-
     missing = []
-    for text in requirements:
-        try:
-            requirement = Requirement(text)
-        except InvalidRequirement:
-            continue  # a URL or path: pip's business, not checked here
+    for requirement in requirements:
+        text = str(requirement)
         try:
             version = metadata.version(requirement.name)
         except metadata.PackageNotFoundError:

@@ -31,13 +31,14 @@ def publish(launch: Launch, io_dir: str, exit_code: int, results: dict[str, str]
     dirs = iteration_dirs(io_dir)
     for io in dirs:
         code = exit_code if io == io_dir else _iteration_exit_code(io, exit_code)
-        manifest, missing = _publish_one(launch, io, code)
+        state = read_state(io)
+        manifest, missing = _publish_one(launch, io, state, code)
         problems += missing
         published = manifest
-        if os.environ.get("TEKFLOW_TRACKING_URI") and not (read_state(io) or {}).get("kept"):
+        if os.environ.get("TEKFLOW_TRACKING_URI") and not (state or {}).get("kept"):
             from .tracking_steps import record_task
 
-            record_task(launch, read_state(io), manifest, "Succeeded" if code == 0 and not missing else "Failed",
+            record_task(launch, state, manifest, "Succeeded" if code == 0 and not missing else "Failed",
                         run_uid, retry_count)
     if io_dir in dirs and results:
         _write_results(launch, published or {}, results)
@@ -56,8 +57,8 @@ def _iteration_exit_code(io: str, batch_code: int) -> int:
         return 0 if os.path.exists(os.path.join(io, "skip-main")) else (batch_code or 1)
 
 
-def _publish_one(launch: Launch, io: str, exit_code: int) -> tuple[dict[str, Any], list[str]]:
-    state = read_state(io)
+def _publish_one(launch: Launch, io: str, state: Optional[dict[str, Any]], exit_code: int
+                 ) -> tuple[dict[str, Any], list[str]]:
     coord = (state or {}).get("coord", [])
     coord_name = ".".join(map(str, coord))
     if state is None:  # prepare failed before it wrote anything
