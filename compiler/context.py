@@ -170,6 +170,8 @@ class Lowering:
     # loop keys of a nest -> its iterations task, for nests whose items are known only at run time
     helpers: dict[tuple[Key, ...], tekton.PipelineTask] = field(default_factory=dict)
     task_documents: list[tekton.Task] = field(default_factory=list)  # --task-documents
+    # Tekton task name -> the tasks it runs after (runAfter and result references), by dependencies
+    task_graph: dict[str, set[str]] = field(default_factory=dict)
     pod_groups: list[PodGroup] = field(default_factory=list)  # of gangs whose scheduler needs one
 
     def __post_init__(self) -> None:

@@ -37,6 +37,7 @@ def run(ctx: Lowering) -> None:
         # finally tasks run after all others; Tekton forbids runAfter on them
         task.run_after = [] if node.is_finally else sorted(upstream - implied)
         graph[task.name] = upstream | implied
+    ctx.task_graph = graph
     try:
         TopologicalSorter(graph).prepare()
     except CycleError as e:

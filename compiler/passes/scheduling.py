@@ -4,7 +4,6 @@ scheduler-plugins coscheduling) and, for the latter two, a PodGroup object."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -25,7 +24,6 @@ KUEUE_GROUP_LABEL = "kueue.x-k8s.io/pod-group-name"
 KUEUE_GROUP_COUNT = "kueue.x-k8s.io/pod-group-total-count"
 VOLCANO_GROUP_ANNOTATION = "scheduling.k8s.io/group-name"
 COSCHEDULING_GROUP_LABEL = "scheduling.x-k8s.io/pod-group"
-_TASK_REF = re.compile(r"\$\(tasks\.([a-z0-9-]+)\.")
 
 
 def label_value(value: Any, what: str, where: str) -> str:
@@ -156,21 +154,17 @@ def _check_members(ctx: Lowering, gang: str, members: list[TaskNode]) -> None:
 
 
 def _upstream(ctx: Lowering) -> dict[str, set[str]]:
-    """Every task's transitive predecessors (runAfter and result references)."""
-    direct: dict[str, set[str]] = {}
-    for task in [*ctx.pipeline.tasks, *ctx.pipeline.finally_]:
-        text = repr(task.params) + repr(task.when) + repr(task.matrix)
-        direct[task.name] = set(task.run_after) | set(_TASK_REF.findall(text))
+    """Every task's transitive predecessors, from the dependencies pass's graph."""
     closed: dict[str, set[str]] = {}
 
     def visit(name: str) -> set[str]:
         if name not in closed:
             closed[name] = set()
-            for parent in direct.get(name, ()):
+            for parent in ctx.task_graph.get(name, ()):
                 closed[name] |= {parent} | visit(parent)
         return closed[name]
 
-    for name in direct:
+    for name in ctx.task_graph:
         visit(name)
     return closed
 
