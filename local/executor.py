@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 from tekflow.compiler import tekton
-from tekflow.compiler.serde import to_data
 from tekflow.errors import TekflowError
 
 from . import skipping
@@ -31,7 +30,7 @@ from .matrix import MAX_COMBINATIONS, fan_out
 from .pipelinerun import PIPELINE_LABEL, TASK_LABEL
 from .result import ChildRun, RunResult, TaskRecord
 from .taskrun import TaskRunContext, TaskRunOutcome, parse_duration, run_taskrun
-from .variables import Variables, result_refs
+from .variables import Variables, references, result_refs
 
 DEFAULT_PIPELINE_TIMEOUT = "1h"  # Tekton's default-timeout-minutes
 DONE = ("Succeeded", "Failed", "Skipped", "Cancelled")
@@ -39,7 +38,7 @@ DONE = ("Succeeded", "Failed", "Skipped", "Cancelled")
 NON_CASCADING_SKIPS = (skipping.WHEN,)
 
 Event = dict[str, Any]
-_ARRAY_INDEX = re.compile(r"\$\(params\.([^.\[\])]+)\[([0-9]+)\]\)")
+_ARRAY_INDEX = re.compile(r"^params\.([^.\[\]]+)\[([0-9]+)\]$")  # a variable name: params.a[N]
 
 
 @dataclass
@@ -197,11 +196,7 @@ class Execution:
 
     @staticmethod
     def _result_refs(task: tekton.PipelineTask) -> set[tuple[str, str]]:
-        values: list[Any] = [p.value for p in task.params] + [w.input or "" for w in task.when] + \
-                            [list(w.values) for w in task.when]
-        if task.matrix:
-            values += [p.value for p in task.matrix.params] + [p.value for i in task.matrix.include for p in i.params]
-        return {ref for value in values for ref in result_refs(value)}
+        return {ref for value in _pipeline_task_values(task) for ref in result_refs(value)}
 
     def _decide(self, task: tekton.PipelineTask, finally_phase: bool) -> "Skip | Fail | list[dict[str, Any]]":
         """Why the task does not run, or the params of each of its TaskRuns (Tekton's order of checks)."""
@@ -409,13 +404,11 @@ class Execution:
         arrays = {name: value for name, value in self.params.items() if isinstance(value, list)}
         found = set()
         for task in [*self.tasks.values(), *self.finally_tasks.values()]:
-            texts = [json.dumps(to_data(p)) for p in task.params] + [json.dumps(to_data(w)) for w in task.when]
-            if task.matrix:
-                texts.append(json.dumps(to_data(task.matrix)))
-            for text in texts:
-                for m in _ARRAY_INDEX.finditer(text):
-                    if m.group(1) in arrays and int(m.group(2)) >= len(arrays[m.group(1)]):
-                        found.add(m.group(0))
+            for value in _pipeline_task_values(task):
+                for name in references(value):
+                    m = _ARRAY_INDEX.match(name)
+                    if m and m.group(1) in arrays and int(m.group(2)) >= len(arrays[m.group(1)]):
+                        found.add(f"$({name})")
         return sorted(found)
 
     def _check_graph(self) -> None:
@@ -534,6 +527,15 @@ class Execution:
             tmp = self.run_dir / f".status.json.{threading.get_ident()}"
             tmp.write_text(json.dumps(data, default=str))
             os.replace(tmp, self.run_dir / "status.json")
+
+
+def _pipeline_task_values(task: tekton.PipelineTask) -> list[Any]:
+    """Every value of a PipelineTask in which Tekton replaces variables: params, when, matrix."""
+    values: list[Any] = [p.value for p in task.params] + [w.input or "" for w in task.when] + \
+                        [list(w.values) for w in task.when]
+    if task.matrix:
+        values += [p.value for p in task.matrix.params] + [p.value for i in task.matrix.include for p in i.params]
+    return values
 
 
 def _labels(task: tekton.PipelineTask) -> dict[str, str]:
