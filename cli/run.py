@@ -63,15 +63,19 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
             from tekflow.tracking.setup import default_tracking_uri
 
             tracking_uri = tracking_uri or default_tracking_uri()
-        result = api.run(source, assignments, run_dir=run_dir, max_parallel=max_parallel, on_event=progress,
-                         pipeline_name=pipeline_name, tracking_uri=None if no_tracking else tracking_uri,
-                         experiment=experiment, timeout=timeout, definitions=definitions)
+        try:
+            result = api.run(source, assignments, run_dir=run_dir, max_parallel=max_parallel, on_event=progress,
+                             pipeline_name=pipeline_name, tracking_uri=None if no_tracking else tracking_uri,
+                             experiment=experiment, timeout=timeout, definitions=definitions)
+        except api.RunInterrupted as interrupted:  # Ctrl-C: the run stopped cleanly; report it, exit 1
+            result = interrupted.result
     finally:
         if progress is not None:
             progress.close()
     if output_format == "json":
         click.echo(json.dumps({"status": result.status, "reason": result.reason,
-                               "tasks": {n: {"status": t.status, "reason": t.reason, "duration_s": t.duration_s}
+                               "tasks": {n: {"status": t.status, "reason": t.reason, "message": t.message,
+                                             "duration_s": t.duration_s}
                                          for n, t in result.tasks.items()},
                                "outputs": result.outputs, "run_dir": str(result.run_dir),
                                "tracking_run_id": result.tracking_run_id},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .api import run
+from .api import RunInterrupted, run
 from .result import ChildRun, RunResult, TaskRecord, TaskResult
 
-__all__ = ["run", "RunResult", "TaskResult", "TaskRecord", "ChildRun"]
+__all__ = ["run", "RunInterrupted", "RunResult", "TaskResult", "TaskRecord", "ChildRun"]

@@ -1,4 +1,4 @@
-"""`tekflow.local.run(...)`: load, resolve, execute; Ctrl-C cancels cleanly."""
+"""`tekflow.local.run(...)`: load, resolve, execute; Ctrl-C cancels cleanly, then raises RunInterrupted."""
 
 from __future__ import annotations
 
@@ -68,6 +68,7 @@ def load_with_ir(source: Source, params: Optional[dict[str, Any]] = None, pipeli
                                f"{', '.join(sorted(declared)) or 'none'}")
         given = {p.name: p for p in run.spec.params}
         for name, value in params.items():
+            _check_size(name, value)
             given[name] = tekton.Param(name=name, value=value if isinstance(value, (list, dict)) else str(value))
         run.spec.params = list(given.values())
     return run, None
@@ -84,13 +85,16 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
     `timeout` (seconds, or a Go duration like "10m") replaces the PipelineRun's
     `spec.timeouts.pipeline`. With `tracking_uri` (or `hooks`) the run, its tasks, metrics,
     datasets and models are recorded (tekflow.tracking); tracking never fails the run.
-    `definitions`: files of Task/Pipeline documents a Tekton source's refs may name."""
+    `definitions`: files of Task/Pipeline documents a Tekton source's refs may name.
+    Ctrl-C cancels the run cleanly (a second one stops its finally tasks too), then raises
+    RunInterrupted, a KeyboardInterrupt that holds the cancelled run's result."""
     pipelinerun, ir_text = load_with_ir(source, params, pipeline_name, tuple(Path(d) for d in definitions))
     name = pipelinerun.metadata.name or (pipelinerun.metadata.generate_name or "run-") + uuid.uuid4().hex[:5]
     pipelinerun.metadata.name = name
     directory = Path(run_dir) if run_dir else Path(os.getcwd()) / "tekflow-runs" / re.sub(r"[^\w.-]", "_", name)
     execution = Execution(pipelinerun, directory, max_parallel=max_parallel, on_event=on_event, env=env,
                           timeout=timeout)
+    directory = execution.run_dir  # made absolute
     listener = None
     if tracking_uri or hooks:
         from tekflow.tracking.setup import tracking_listener
@@ -100,7 +104,7 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
         execution.on_event = _both(on_event, listener)
     if execution_hook:
         execution_hook(execution)
-    with _interrupts_cancel(execution):
+    with _interrupts_cancel(execution) as interrupted:
         result = execution.execute()
     result.outputs = typed_outputs(pipelinerun, name, directory, result.outputs)
     mark_condition_skips(pipelinerun, result)
@@ -109,7 +113,30 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
         listener.finished(result.status)
         result.tracking_run_id = next((h.parent_run_id for h in listener.hooks.hooks
                                        if getattr(h, "parent_run_id", None)), None)
+    if interrupted.is_set():
+        raise RunInterrupted(result)
     return result
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a run, raised once the run has stopped cleanly (running steps killed, finally
+    tasks run, status written and tracked): a caller (a test suite, a notebook) stops as Python's
+    KeyboardInterrupt would make it; `result` is the cancelled run's RunResult."""
+
+    def __init__(self, result: RunResult) -> None:
+        super().__init__(f"run {result.name} was cancelled")
+        self.result = result
+
+
+def _check_size(name: str, value: Any) -> None:
+    """A Tekton param reaches a step as one argument (or one item of an array each)."""
+    from tekflow.errors import TekflowError
+    from tekflow.runtime.values import size_problem
+
+    items = value if isinstance(value, list) else list(value.values()) if isinstance(value, dict) else [value]
+    problem = next(filter(None, (size_problem(str(item)) for item in items)), "")
+    if problem:
+        raise TekflowError(f"parameter {name!r} {problem}; pass larger data as a file (docs/limits.md)")
 
 
 def _both(first: Optional[Callable[[dict], None]], second: Callable[[dict], None]) -> Callable[[dict], None]:
@@ -123,16 +150,19 @@ def _both(first: Optional[Callable[[dict], None]], second: Callable[[dict], None
 
 @contextlib.contextmanager
 def _interrupts_cancel(execution: Execution):
-    """Ctrl-C cancels: running steps are killed, finally tasks run; a second Ctrl-C stops those too."""
+    """Ctrl-C cancels: running steps are killed, finally tasks run; a second Ctrl-C stops those too.
+    Yields an Event that is set when Ctrl-C was pressed."""
+    interrupted = threading.Event()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield interrupted
         return
 
     def on_interrupt(signum, frame):
+        interrupted.set()
         execution.cancel()
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
-        yield
+        yield interrupted
     finally:
         signal.signal(signal.SIGINT, previous)

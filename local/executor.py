@@ -59,7 +59,8 @@ class Execution:
                  timeout: Optional[Union[float, str]] = None) -> None:
         self.run = run
         self.spec = run.spec.pipeline_spec
-        self.run_dir = run_dir
+        # every path handed to a step derives from it, and steps run in their own working directories
+        self.run_dir = Path(os.path.abspath(run_dir))
         self.name = run.metadata.name or (run.metadata.generate_name or "run-") + uuid.uuid4().hex[:5]
         self.namespace = run.metadata.namespace or "default"
         self.uid = str(uuid.uuid4())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from tekflow.compiler import tekton
+from tekflow.runtime.values import MAX_ARGUMENT_BYTES
 
 from .variables import Variables
 
@@ -57,6 +59,7 @@ def run_taskrun(spec: tekton.EmbeddedTask, ctx: TaskRunContext) -> TaskRunOutcom
     exit_codes: dict[str, int] = {}
     logs: dict[str, str] = {}
     reason, message, ok = "Succeeded", "", True
+    first_failed = ""  # the first step that exited non-zero: what a later step's failure follows from
     steps = [_with_template(step, spec.step_template) for step in spec.steps]
     for index, step in enumerate(steps):
         name = step.name or f"unnamed-{index}"
@@ -68,8 +71,12 @@ def run_taskrun(spec: tekton.EmbeddedTask, ctx: TaskRunContext) -> TaskRunOutcom
         if stop_reason:
             ok, reason, message = False, stop_reason, f"step {name!r}: {stop_reason}"
             break
+        if code != 0 and not first_failed:
+            first_failed = name
         if code != 0 and step.on_error != "continue":
-            ok, reason, message = False, "Failed", f"step {name!r} exited with code {code}{_last_line(logs[name])}"
+            # e.g. a compiled task's publish step fails because main (onError: continue) did
+            ok, reason, message = False, "Failed", _step_failure(first_failed, exit_codes[first_failed],
+                                                                 logs[first_failed])
             break
     results, problem = _read_results(spec, ctx)
     if ok and problem:
@@ -77,18 +84,19 @@ def run_taskrun(spec: tekton.EmbeddedTask, ctx: TaskRunContext) -> TaskRunOutcom
     return TaskRunOutcome(ok, reason, message, results, exit_codes, logs, started, time.time())
 
 
-def _last_line(log: str, limit: int = 300) -> str:
-    """": <the log's last line>", what a failed step said last (where `kubectl logs` would lead)."""
+def _step_failure(step: str, code: int, log: str, lines: int = 5, width: int = 300) -> str:
+    """A failed step, the end of its log and where the log is: what `kubectl logs` would show."""
     try:
         with open(log, "rb") as f:
             f.seek(0, os.SEEK_END)
-            f.seek(max(0, f.tell() - 4096))
-            lines = [line.strip() for line in f.read().decode(errors="replace").splitlines() if line.strip()]
+            f.seek(max(0, f.tell() - 8192))
+            tail = [line.rstrip()[:width] for line in f.read().decode(errors="replace").splitlines() if line.strip()]
     except OSError:
-        return ""
-    if not lines:
-        return ""
-    return f": {lines[-1][:limit]}"
+        tail = []
+    message = f"step {step!r} exited with code {code}"
+    if not tail:
+        return f"{message} (log: {log})"
+    return f"{message}; the end of its log ({log}):\n" + "\n".join(tail[-lines:])
 
 
 def _variables(spec: tekton.EmbeddedTask, ctx: TaskRunContext) -> Variables:
@@ -179,7 +187,12 @@ def _run_step(step: tekton.Step, name: str, index: int, variables: Variables,
             proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=working_dir,
                                     start_new_session=True)
         except OSError as e:
-            log.write(f"tekflow: cannot start {argv[0]!r}: {e.strerror}\n".encode())
+            problem = e.strerror
+            if e.errno == errno.E2BIG:  # say which limit: one argument, or all of them with the environment
+                largest = max(len(os.fsencode(a)) for a in argv)
+                problem += (f": its largest argument is {largest} bytes; Linux passes at most {MAX_ARGUMENT_BYTES} "
+                            "bytes in one argument and about 2 MiB in all, environment included")
+            log.write(f"tekflow: cannot start {argv[0]!r}: {problem}\n".encode())
             return 127, ""
         while True:
             try:

@@ -15,12 +15,10 @@ from typing import Any, Callable
 
 from tekflow.compiler import conditions
 
-from . import values
+from . import placeholders, values
 from .entries import ABSENT, EntryError
 from .iterations import batch_members, coord_text
 from .launch import Launch, write_state
-
-PARAMETER_PLACEHOLDER = re.compile(r"\{\{\$\.inputs\.parameters\['([^']+)'\]\}\}")
 
 
 class PrepareError(RuntimeError):
@@ -73,19 +71,23 @@ def _prepare_one(launch: Launch, io: str, coord: list[int], items: list[Any]) ->
 
     component = spec["component"]
     input_defs = component.get("inputDefinitions", {})
+    run = _run_values(launch, coord)
     parameter_values: dict[str, Any] = {}
+    constants: dict[str, tuple[str, str]] = {}
     for name, entry in spec["inputs"]["parameters"].items():
         kfp_type = input_defs.get("parameters", {}).get(name, {}).get("parameterType", "STRING")
         try:
             value = resolver.parameter(entry, kfp_type)
         except EntryError as e:
             raise PrepareError(f"input {name!r}: {e}") from None
-        if value is not ABSENT:
+        if "constant" in entry and isinstance(value, str):
+            constants[name] = (value, kfp_type)  # the author's text: may hold placeholders
+        elif value is not ABSENT:
             parameter_values[name] = _typed(name, value, kfp_type)
-    _resolve_fstrings(parameter_values)
-    run_placeholders = _run_placeholders(launch)
-    parameter_values = {name: run_placeholders(value) if isinstance(value, str) else value
-                        for name, value in parameter_values.items()}
+    # after the values they refer to; values themselves are data, never scanned for placeholders
+    for name, (text, kfp_type) in constants.items():
+        parameter_values[name] = _typed(name, _placeholders(placeholders.resolve_constant, text, parameter_values,
+                                                            run), kfp_type)
 
     input_artifacts = {}
     for name, entry in spec["inputs"]["artifacts"].items():
@@ -115,7 +117,8 @@ def _prepare_one(launch: Launch, io: str, coord: list[int], items: list[Any]) ->
     executor_input = {"inputs": {"parameterValues": parameter_values, "artifacts": input_artifacts}, "outputs": outputs}
     if spec.get("caching") and cached_outputs(launch, executor_input) is not None:
         raise PrepareError("reusing cached outputs is not supported yet")
-    argv = _command(launch, executor_input, coord)
+    argv = _command(launch, executor_input, run)
+    _check_argument_sizes(argv, parameter_values)
     argv_dir = os.path.join(io, "argv")
     os.makedirs(argv_dir, exist_ok=True)
     for i, arg in enumerate(argv):
@@ -143,7 +146,7 @@ def _flatten(records: list) -> list:
 
 def _typed(name: str, value: Any, kfp_type: str) -> Any:
     """Values by the input's declared type: loop items and kfp's defaults may be 3.0 for an int."""
-    if kfp_type == "TASK_FINAL_STATUS" or isinstance(value, str) and "{{$" in value:
+    if kfp_type == "TASK_FINAL_STATUS":
         return value
     try:
         return values.coerce(value, kfp_type)
@@ -170,17 +173,6 @@ def _failed_guard(spec: dict[str, Any], resolver) -> str | None:
     return None
 
 
-def _resolve_fstrings(parameter_values: dict[str, Any]) -> None:
-    """kfp f-strings: a constant like "{{$.inputs.parameters['pipelinechannel--x']}}-suffix"."""
-    for name, value in list(parameter_values.items()):
-        if isinstance(value, str) and "{{$.inputs.parameters[" in value:
-            def substitute(m: re.Match) -> str:
-                other = parameter_values.get(m.group(1), "")
-                return other if isinstance(other, str) else json.dumps(other)
-
-            parameter_values[name] = PARAMETER_PLACEHOLDER.sub(substitute, value)
-
-
 def _local_input(launch: Launch, io: str, name: str, index: int, record: dict[str, Any]) -> dict[str, Any]:
     """An input artifact as the component sees it: its uri is a local path."""
     uri = record["uri"]
@@ -197,7 +189,7 @@ def _local_input(launch: Launch, io: str, name: str, index: int, record: dict[st
             "uri": local, "metadata": record.get("metadata") or {}}
 
 
-def _command(launch: Launch, executor_input: dict[str, Any], coord: list[int]) -> list[str]:
+def _command(launch: Launch, executor_input: dict[str, Any], run: placeholders.RunValues) -> list[str]:
     from kfp.local import placeholder_utils
 
     container = launch.spec["container"]
@@ -207,42 +199,40 @@ def _command(launch: Launch, executor_input: dict[str, Any], coord: list[int]) -
     # IfPresent asks whether the task was given the input, so it sees only the given ones; every
     # other placeholder and `{{$}}` see the declared defaults too, as KFP's own launcher does.
     given = placeholder_utils.get_provided_inputs(executor_input)
-    command = placeholder_utils.flatten_list(
-        [placeholder_utils.resolve_struct_placeholders(part, given) for part in command])
-    task_name = launch.task + (f"-{'.'.join(map(str, coord))}" if coord else "")
-    command = [_run_placeholders(launch)(part) for part in command]
-    return placeholder_utils.replace_placeholders(
-        full_command=command,
-        executor_input_dict=_with_defaults(executor_input, launch.spec["component"]),
-        pipeline_resource_name=launch.run,
-        task_resource_name=task_name,
-        pipeline_root=launch.root,
-        unique_pipeline_id=launch.params.get("__run_uid__", launch.run),
-    )
+    return _placeholders(placeholders.resolve_command, command, _with_defaults(executor_input, launch.spec["component"]),
+                         given, run)
 
 
-def _run_placeholders(launch: Launch) -> Callable[[str], str]:
-    """Replaces the run placeholders kfp.local leaves to the backend, in a command part or an
-    input value: the PipelineRun's name, and its creation time (a run nobody scheduled is
-    scheduled when it is created; read from the store only when a text asks for it)."""
+def _check_argument_sizes(argv: list[str], parameter_values: dict[str, Any]) -> None:
+    """What exec would refuse ("Argument list too long"), said with the inputs that make it large:
+    several large values in one `{{$}}`, or a task output too large for a command line."""
+    for index, arg in enumerate(argv):
+        size = len(arg.encode("utf-8", "surrogateescape"))
+        if size > values.MAX_ARGUMENT_BYTES:
+            sizes = sorted(((len(json.dumps(v)), n) for n, v in parameter_values.items()), reverse=True)
+            largest = ", ".join(f"{n!r} ({s} bytes)" for s, n in sizes[:3])
+            raise PrepareError(f"argument {index} of the component's command would be {size} bytes, more than the "
+                               f"{values.MAX_ARGUMENT_BYTES} Linux passes in one argument; its largest inputs: "
+                               f"{largest or 'none'}: pass large data as artifacts")
+
+
+def _placeholders(resolve: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return resolve(*args)
+    except placeholders.PlaceholderError as e:
+        raise PrepareError(str(e)) from None
+
+
+def _run_values(launch: Launch, coord: list[int]) -> placeholders.RunValues:
+    """The run placeholders of one task (iteration); the creation time is read from the store only
+    when a text asks for it (a run nobody scheduled is scheduled when it is created)."""
     import functools
+    import uuid
 
-    from kfp import dsl
-
-    created = functools.cache(launch.created_utc)
-    values = {dsl.PIPELINE_JOB_RESOURCE_NAME_PLACEHOLDER: lambda: launch.run,
-              dsl.PIPELINE_JOB_CREATE_TIME_UTC_PLACEHOLDER: created,
-              dsl.PIPELINE_JOB_SCHEDULE_TIME_UTC_PLACEHOLDER: created}
-
-    def replace(text: str) -> str:
-        if "{{$.pipeline_job_" not in text:
-            return text
-        for placeholder, value in values.items():
-            if placeholder in text:
-                text = text.replace(placeholder, value())
-        return text
-
-    return replace
+    return placeholders.RunValues(
+        job_name=launch.run, job_uid=launch.params.get("__run_uid__") or launch.run,
+        task_name=launch.task + (f"-{'.'.join(map(str, coord))}" if coord else ""), task_uid=str(uuid.uuid4()),
+        root=launch.root, created=functools.cache(launch.created_utc))
 
 
 def _with_defaults(executor_input: dict[str, Any], component: dict[str, Any]) -> dict[str, Any]:

@@ -65,6 +65,8 @@ class FileStore(Store):
         parsed = urlparse(uri)
         if parsed.scheme not in ("", "file"):
             raise ValueError(f"{uri!r} is not a file:// URI")
+        if parsed.scheme and parsed.netloc not in ("", "localhost"):
+            raise ValueError(f"{uri!r} names the host {parsed.netloc!r}; a file:// URI needs an absolute path (file:///…)")
         return unquote(parsed.path) if parsed.scheme else uri
 
     def exists(self, uri: str) -> bool:

@@ -9,11 +9,39 @@ import json
 from typing import Any
 
 SPILLED = "tekflow:spilled"
+# A parameter value reaches a process as one argument: `--param NAME=VALUE` of the launcher, the
+# value itself or inside `{{$}}` (the ExecutorInput JSON) for the component. Linux takes at most
+# 131071 bytes per argument (MAX_ARG_STRLEN, 128 KiB with its NUL); this leaves room for the rest.
+MAX_VALUE_BYTES = 100 * 1024  # docs/limits.md "Parameter values"
+MAX_ARGUMENT_BYTES = 128 * 1024 - 1
 RESULTS_BUDGET = 3000  # bytes of all a task's results; Tekton's termination message holds 4096
 
 
 class ValueError_(ValueError):
     pass
+
+
+def value_size(value: Any) -> int:
+    """The bytes a value takes in `{{$}}`: its JSON text in UTF-8 without a string's quotes (plain
+    text counts its UTF-8 bytes; `"`, `\\` and control characters count as their escapes).
+    ValueError for text UTF-8 cannot carry (lone surrogates, from bytes that were not UTF-8)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise ValueError("is not valid UTF-8 text") from None
+    return size - 2 if isinstance(value, str) else size
+
+
+def size_problem(value: Any) -> str:
+    """Why a parameter value cannot be passed ("is … bytes, more than …"), or ""."""
+    try:
+        size = value_size(value)
+    except ValueError as e:
+        return str(e)
+    if size > MAX_VALUE_BYTES:
+        return f"is {size} bytes, more than the {MAX_VALUE_BYTES} (100 KiB) a parameter value may have"
+    return ""
 
 
 def decode(text: str, kfp_type: str) -> Any:

@@ -103,8 +103,10 @@ def test_ctrl_c_cancels_a_run(tmp_path):
     source.write_text(CANCEL)
     marker = tmp_path / "run" / "tasks" / "long" / "s.log"
     script = (f"from tekflow import local\n"
-              f"r = local.run({str(source)!r}, run_dir={str(tmp_path / 'run')!r})\n"
-              f"print(r.status, r.tasks['always'].status)\n")
+              f"try:\n"
+              f"    local.run({str(source)!r}, run_dir={str(tmp_path / 'run')!r})\n"
+              f"except KeyboardInterrupt as e:\n"
+              f"    print(e.result.status, e.result.tasks['always'].status)\n")
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 20
     while not (marker.exists() and "started" in marker.read_text()) and time.monotonic() < deadline:

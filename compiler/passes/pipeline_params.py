@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tekflow.errors import NotSupportedError, TekflowError
+from tekflow.runtime.values import size_problem
 
 from .. import tekton
 from ..context import Lowering, struct_to_python
@@ -21,7 +22,7 @@ def run(ctx: Lowering) -> None:
         kfp_type = type_name(spec.parameter_type)
         param = tekton.ParamSpec(name=param_name(name), type="string", description=spec.description or None)
         if spec.HasField("default_value"):
-            default = coerce(name, struct_to_python(spec.default_value), kfp_type)
+            default = _sized(name, coerce(name, struct_to_python(spec.default_value), kfp_type), "default")
             param.default = encode(default, kfp_type)
         elif spec.is_optional:
             param.default = ""  # optional with no default: empty means absent
@@ -34,5 +35,14 @@ def run(ctx: Lowering) -> None:
         kfp_type = type_name(declared[name].parameter_type)
         value = ctx.options.parameters[name]
         value = parse_text(name, value, kfp_type) if isinstance(value, str) and kfp_type != "STRING" else value
-        value = coerce(name, value, kfp_type)
+        value = _sized(name, coerce(name, value, kfp_type), "value")
         ctx.run_params.append(tekton.Param(name=param_name(name), value=encode(value, kfp_type)))
+
+
+def _sized(name: str, value: object, what: str) -> object:
+    """Refused before anything runs: a value reaches each task's processes as one argument."""
+    problem = size_problem(value)
+    if problem:
+        raise TekflowError(f"parameter {name!r}: its {what} {problem}; pass larger data as an artifact "
+                           "(docs/limits.md)")
+    return value

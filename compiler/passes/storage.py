@@ -44,6 +44,10 @@ def run(ctx: Lowering) -> None:
             f"pipeline root {root!r}: unsupported scheme {scheme or '(none)'!r}; use one of "
             + ", ".join(f"{s}://" for s in SUPPORTED_SCHEMES)
         )
+    parsed = urlparse(root)
+    if scheme == "file" and (parsed.netloc not in ("", "localhost") or not parsed.path.startswith("/")):
+        # file://rel names the host "rel"; every step would also read a relative path from its own directory
+        raise TekflowError(f"pipeline root {root!r}: a file:// root needs an absolute path, e.g. file:///data/tekflow")
     if "$(" in root:
         raise TekflowError(f"pipeline root {root!r} must not contain '$(' (Tekton would substitute it)")
     ctx.pipeline_root = root.rstrip("/")

@@ -14,6 +14,7 @@ from google.protobuf import json_format
 from tekflow.errors import TekflowError
 from tekflow.runtime.prelude import main_step_command
 from tekflow.runtime.spec import encode_spec
+from tekflow.runtime.values import MAX_ARGUMENT_BYTES
 
 from .. import k8s, tekton
 from .. import conditions
@@ -69,6 +70,10 @@ def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
         batch_args = ["--batch", f"$(params.{BATCH_PARAM})"]
     params = entries.params
     spec_text = encode_spec(launch_spec)
+    if len(spec_text.encode()) > MAX_ARGUMENT_BYTES:  # the launcher steps get it as one argument
+        raise TekflowError(f"task {node.kfp_name!r}: its launch spec (the component, its command and constant "
+                           f"inputs) is {len(spec_text.encode())} bytes, more than the {MAX_ARGUMENT_BYTES} a process "
+                           "argument may have: pass large constants as parameters or artifacts")
     common = ["--spec", spec_text, "--io-dir", IO_PATH, "--pipeline-root", ctx.pipeline_root,
               "--run", "$(context.pipelineRun.name)"]
     prepare = tekton.Step(
