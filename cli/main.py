@@ -109,6 +109,10 @@ def _register() -> None:
     cli.add_command(run_command)
     cli.add_command(tracking_group)
     cli.add_command(lineage_command)
+    from tekflow.cli.cluster_commands import COMMANDS as cluster_commands  # submit, wait, get, list, logs, cancel
+
+    for command in cluster_commands:
+        cli.add_command(command)
 
 
 def main() -> None:
