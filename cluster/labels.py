@@ -26,8 +26,8 @@ _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 
 def label_value(text: str) -> str:
     """`text` made a valid label value: [A-Za-z0-9._-], at most 63, alphanumeric at both ends."""
-    value = re.sub(r"[^A-Za-z0-9._-]+", "-", text)[:63]
-    return value.strip("-_.")
+    value = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-_.")
+    return value[:63].strip("-_.")
 
 
 def is_label_value(text: str) -> bool:

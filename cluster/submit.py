@@ -31,9 +31,14 @@ class Submission:
 
 
 def is_tekton_yaml(source: Path) -> bool:
-    from tekflow.local.pipelinerun import is_tekton_file
-
-    return is_tekton_file(source)
+    """A YAML/JSON file of Kubernetes objects (apiVersion and kind), not KFP IR and not Python."""
+    if source.suffix not in (".yaml", ".yml", ".json") or not source.is_file():
+        return False
+    try:
+        documents = list(yaml.safe_load_all(source.read_text()))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return False
+    return any(isinstance(d, dict) and "apiVersion" in d and "kind" in d for d in documents)
 
 
 def prepare(source: Path, params: list[str], namespace: Optional[str] = None, pipeline_name: Optional[str] = None,
