@@ -236,8 +236,9 @@ def _read_results(spec: tekton.EmbeddedTask, ctx: TaskRunContext) -> tuple[dict[
         path = ctx.directory / "results" / result.name
         if not path.exists():
             continue
-        text = path.read_text()
-        size += len(text.encode())
+        data = path.read_bytes()  # as written: no newline translation
+        size += len(data)
+        text = data.decode(errors="replace")
         if result.type in ("array", "object"):
             try:
                 results[result.name] = json.loads(text)

@@ -55,6 +55,6 @@ def outputs(launch: Launch, results: dict[str, str]) -> int:
             artifacts[name] = found if isinstance(found, list) else [found]
     launch.write_manifest({"parameters": parameters, "artifacts": artifacts})
     for name, text in values.spill({n: encoded[n] for n in results if n in encoded}).items():
-        with open(results[name], "w", encoding="utf-8") as f:
+        with open(results[name], "w", encoding="utf-8", newline="") as f:
             f.write(text)
     return 0

@@ -122,7 +122,7 @@ def _output_parameter(io: str, name: str, kfp_type: str, executor_output: dict[s
     path = os.path.join(io, "outputs", "parameters", name)
     if not os.path.isfile(path):
         return None
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8", newline="") as f:
         text = f.read()
     return values.decode(text, kfp_type)
 
@@ -135,7 +135,7 @@ def _write_results(launch: Launch, manifest: dict[str, Any], results: dict[str, 
         kfp_type = definitions.get(name, {}).get("parameterType", "STRING")
         encoded[name] = "" if value is None else values.encode(value, kfp_type)
     for name, text in values.spill(encoded).items():
-        with open(results[name], "w", encoding="utf-8") as f:
+        with open(results[name], "w", encoding="utf-8", newline="") as f:
             f.write(text)
 
 

@@ -6,7 +6,7 @@ STRING travels raw, every other type as compact JSON (docs/architecture.md "Valu
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterator
 
 SPILLED = "tekflow:spilled"
 # A parameter value reaches a process as one argument: `--param NAME=VALUE` of the launcher, the
@@ -39,9 +39,24 @@ def size_problem(value: Any) -> str:
         size = value_size(value)
     except ValueError as e:
         return str(e)
+    if any("\0" in text for text in _texts(value)):
+        return "holds a NUL character, which no process argument can carry"
     if size > MAX_VALUE_BYTES:
         return f"is {size} bytes, more than the {MAX_VALUE_BYTES} (100 KiB) a parameter value may have"
     return ""
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every string in a value: itself, or the items and keys of a list or object."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _texts(item)
 
 
 def decode(text: str, kfp_type: str) -> Any:
