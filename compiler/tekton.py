@@ -99,7 +99,7 @@ class Ref:
 
 @dataclass
 class Step:
-    name: str
+    name: str = ""  # optional in Tekton: an unnamed step runs as "unnamed-<index>"
     image: Optional[str] = None
     display_name: Optional[str] = None
     command: list[str] = field(default_factory=list)
@@ -235,7 +235,7 @@ class WorkspacePipelineTaskBinding:
 
 @dataclass
 class PipelineTask:
-    name: str
+    name: str = ""  # required; left empty here so that validation names it like Tekton does
     display_name: Optional[str] = None
     description: Optional[str] = None
     task_ref: Optional[TaskRef] = None
@@ -356,24 +356,27 @@ class PipelineRunSpec:
 class PipelineRun:
     api_version: str = API_VERSION
     kind: str = "PipelineRun"
-    metadata: ObjectMeta
-    spec: PipelineRunSpec
+    # absent fields are Go's zero values, which Tekton's validation then names
+    metadata: ObjectMeta = field(default_factory=ObjectMeta)
+    spec: PipelineRunSpec = field(default_factory=PipelineRunSpec)
 
 
 @dataclass(kw_only=True)
 class Pipeline:
     api_version: str = API_VERSION
     kind: str = "Pipeline"
-    metadata: ObjectMeta
-    spec: PipelineSpec
+    # absent fields are Go's zero values, which Tekton's validation then names
+    metadata: ObjectMeta = field(default_factory=ObjectMeta)
+    spec: PipelineSpec = field(default_factory=PipelineSpec)
 
 
 @dataclass(kw_only=True)
 class Task:
     api_version: str = API_VERSION
     kind: str = "Task"
-    metadata: ObjectMeta
-    spec: TaskSpec
+    # absent fields are Go's zero values, which Tekton's validation then names
+    metadata: ObjectMeta = field(default_factory=ObjectMeta)
+    spec: TaskSpec = field(default_factory=TaskSpec)
 
 
 DOCUMENT_KINDS: dict[str, type] = {"PipelineRun": PipelineRun, "Pipeline": Pipeline, "Task": Task}

@@ -15,6 +15,7 @@ import yaml
 
 from tekflow.compiler import tekton
 from tekflow.compiler.serde import ModelError
+from tekflow.compiler.validation import AdmissionError, admit, check_run_start
 from tekflow.errors import NotSupportedError, TekflowError
 
 TEKTON_SUFFIXES = (".yaml", ".yml", ".json")
@@ -40,7 +41,8 @@ def is_tekton_file(path: Path) -> bool:
 
 def load_file(path: Path, definitions: tuple[Path, ...] = ()) -> tekton.PipelineRun:
     """The one PipelineRun of `path`, its refs resolved to the Pipeline and Task documents of
-    `path` and of the `definitions` files (`tekflow compile --tasks-output`)."""
+    `path` and of the `definitions` files (`tekflow compile --tasks-output`). Every document
+    first passes Tekton's admission checks, as it would on `kubectl create`."""
     objects = _documents(path)
     runs = [o for o in objects if isinstance(o, tekton.PipelineRun)]
     if len(runs) != 1:
@@ -52,7 +54,10 @@ def load_file(path: Path, definitions: tuple[Path, ...] = ()) -> tekton.Pipeline
         objects += found
     pipelines = {o.metadata.name: o for o in objects if isinstance(o, tekton.Pipeline)}
     tasks = {o.metadata.name: o for o in objects if isinstance(o, tekton.Task)}
-    return resolve(runs[0], pipelines, tasks)
+    try:
+        return _resolve(runs[0], pipelines, tasks)
+    except AdmissionError as e:
+        raise e.at(str(path)) from None
 
 
 def _documents(path: Path) -> list[Any]:
@@ -67,15 +72,27 @@ def _documents(path: Path) -> list[Any]:
         if isinstance(doc, dict) and doc.get("kind") in LOCALLY_IRRELEVANT_KINDS:
             continue  # created beside the run for a cluster's scheduler; nothing to do on this machine
         try:
-            objects.append(tekton.document_from_data(doc))
+            document = tekton.document_from_data(doc)
         except ModelError as e:
             raise TekflowError(f"{path}: document {i}: {e}") from None
+        try:
+            admit(document)
+        except AdmissionError as e:
+            raise e.at(f"{path}: document {i}") from None
+        objects.append(document)
     return objects
 
 
 def resolve(run: tekton.PipelineRun, pipelines: Optional[dict[str, Any]] = None,
             tasks: Optional[dict[str, Any]] = None) -> tekton.PipelineRun:
-    """A copy of the run with every ref replaced by the spec it names; checks what runs here."""
+    """A copy of the run with every ref replaced by the spec it names, after Tekton's admission
+    checks of the run as given; then checks what Tekton checks at its start and what runs here."""
+    admit(run)
+    return _resolve(run, pipelines, tasks)
+
+
+def _resolve(run: tekton.PipelineRun, pipelines: Optional[dict[str, Any]] = None,
+             tasks: Optional[dict[str, Any]] = None) -> tekton.PipelineRun:
     run = copy.deepcopy(run)
     pipelines, tasks = pipelines or {}, tasks or {}
     spec = run.spec
@@ -113,6 +130,10 @@ def resolve(run: tekton.PipelineRun, pipelines: Optional[dict[str, Any]] = None,
             task.task_spec.metadata = tekton.PipelineTaskMetadata(labels={TASK_LABEL: ref.name})
         if task.task_spec is None:
             raise TekflowError(f"task {task.name!r} has neither taskSpec nor taskRef")
+        for i, step in enumerate(task.task_spec.steps):
+            step.name = step.name or f"unnamed-{i}"  # what Tekton calls a step without a name
+    check_run_start(run)
+    for task in [*spec.pipeline_spec.tasks, *spec.pipeline_spec.finally_]:
         _check_task(task)
     for binding in spec.workspaces:
         if binding.config_map is not None or binding.secret is not None:
