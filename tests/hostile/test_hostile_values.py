@@ -186,3 +186,39 @@ def test_a_value_that_cannot_be_passed_is_refused_by_the_python_api(source, tmp_
 def test_a_value_that_is_not_utf8_is_refused_on_the_command_line(source, tmp_path):
     proc = tekflow("run", source, "--no-tracking", "-p", f"text={NOT_UTF8}", "-p", "texts=[]", cwd=tmp_path)
     assert_user_error(proc, "'text'", "UTF-8")
+
+
+LARGE_OUTPUT = '''
+from tekflow import dsl
+
+
+@dsl.component(base_image="python:3.11")
+def make() -> str:
+    return "w" * 140_000
+
+
+@dsl.component(base_image="python:3.11")
+def take(text: str) -> int:
+    return len(text)
+
+
+@dsl.pipeline(name="large-output")
+def large_output():
+    take(text=make().output)
+'''
+
+
+def test_a_task_output_too_large_for_a_command_line_fails_prepare_naming_the_input(tmp_path):
+    source = tmp_path / "large_output.py"
+    source.write_text(LARGE_OUTPUT)
+    result = local.run(source, run_dir=tmp_path / "run")
+    assert (result.tasks["make"].status, result.tasks["take"].status) == ("Succeeded", "Failed")
+    message = result.tasks["take"].message
+    assert message.startswith("step 'prepare' exited with code 1"), message
+    assert "131071 Linux passes in one argument" in message and "'text' (140002 bytes)" in message
+
+
+def test_a_constant_too_large_for_the_launchers_command_line_is_refused_at_compile(tmp_path):
+    source = tmp_path / "large_constant.py"
+    source.write_text(LARGE_OUTPUT.replace("take(text=make().output)", 'take(text="c" * 140_000)'))
+    assert_user_error(tekflow("compile", source), "task 'take'", "131071")
