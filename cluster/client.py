@@ -6,7 +6,7 @@ import contextlib
 from typing import Any, Iterator, Optional
 
 from .config import Connection
-from .errors import Call, ClusterError, Forbidden, from_api_exception, unreachable
+from .errors import Call, ClusterError, Forbidden, NamespaceMissing, from_api_exception, unreachable
 
 GROUP = "tekton.dev"
 VERSION = "v1"
@@ -57,8 +57,16 @@ class Cluster:
 
     def translate(self, exc: Any, call: Call) -> ClusterError:
         installed = None
-        if getattr(exc, "status", None) == 404 and call.resource.endswith("." + GROUP):
-            installed = self.tekton_installed()
+        if getattr(exc, "status", None) == 404:
+            if call.resource.endswith("." + GROUP):
+                installed = self.tekton_installed()
+            if call.namespace and installed is not False:  # "no run r" may mean: no namespace
+                try:
+                    self.check_namespace(call.namespace)
+                except NamespaceMissing as missing:
+                    return missing
+                except ClusterError:
+                    pass
         return from_api_exception(exc, call, self.server, installed)
 
     def tekton_installed(self) -> Optional[bool]:

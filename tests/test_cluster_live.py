@@ -1,0 +1,311 @@
+"""The cluster commands against a real Kubernetes API server with Tekton's controller.
+
+The kubeconfig is $TEKFLOW_TEST_KUBECONFIG, else the test cluster's (hack/cluster, docs/cluster.md).
+Without one that answers, these tests are skipped. Tests that need pods to run (a node) are
+skipped while the cluster has no Ready node; submit, get, list, wait --timeout, cancel and every
+error need none.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.cluster
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICKSTART = ROOT / "samples" / "quickstart.py"
+EXIT_HANDLER = ROOT / "tests" / "control" / "c30_exit_handler_success.py"
+TEKFLOW = [sys.executable, "-m", "tekflow.cli.main"]
+
+
+def _kubeconfig_path() -> Path | None:
+    """$TEKFLOW_TEST_KUBECONFIG, else the kubeconfig `hack/cluster/cluster.py up` writes."""
+    env = os.environ.get("TEKFLOW_TEST_KUBECONFIG")
+    if env:
+        return Path(env)
+    state = Path(os.environ.get("TEKFLOW_CLUSTER_DIR") or Path.home() / ".cache" / "tekflow" / "cluster" / "state")
+    return state / "kubeconfig"
+
+
+@pytest.fixture(scope="module")
+def kubeconfig() -> Path:
+    path = _kubeconfig_path()
+    if path is None or not path.is_file():
+        pytest.skip("no test cluster: start it (docs/cluster.md) or set TEKFLOW_TEST_KUBECONFIG")
+    from tekflow.cluster.client import Cluster
+    from tekflow.cluster.config import connect
+    from tekflow.cluster.errors import ClusterError
+
+    try:
+        Cluster(connect(str(path))).tekton_installed()
+        from kubernetes import client
+
+        client.VersionApi(connect(str(path)).api_client).get_code(_request_timeout=5)
+    except (ClusterError, OSError, Exception) as e:  # noqa: BLE001 - any failure here means: no cluster up
+        pytest.skip(f"the test cluster at {path} does not answer: {e}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def api(kubeconfig):
+    from kubernetes import client
+
+    from tekflow.cluster.config import connect
+
+    connection = connect(str(kubeconfig))
+    return client.CoreV1Api(connection.api_client), client.CustomObjectsApi(connection.api_client), connection
+
+
+@pytest.fixture(scope="module")
+def namespace(api):
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    core = api[0]
+    name = f"tekflow-test-{uuid.uuid4().hex[:6]}"
+    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
+    try:  # no kube-controller-manager may be there to create it
+        core.create_namespaced_service_account(name, client.V1ServiceAccount(metadata=client.V1ObjectMeta(
+            name="default")))
+    except ApiException as e:
+        if e.status != 409:
+            raise
+    yield name
+    try:
+        core.delete_namespace(name)
+    except ApiException:
+        pass
+
+
+@pytest.fixture(scope="module")
+def has_node(api) -> bool:
+    nodes = api[0].list_node().items
+    return any(c.type == "Ready" and c.status == "True" for n in nodes for c in (n.status.conditions or []))
+
+
+def tk(kubeconfig, *args, env=None, timeout=300):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CI_", "BUILD", "TEKFLOW_CI"))}
+    full_env.update(env or {})
+    return subprocess.run([*TEKFLOW, *args, "--kubeconfig", str(kubeconfig)], capture_output=True, text=True,
+                          timeout=timeout, env=full_env, cwd=tempfile.mkdtemp(prefix="tekflow-cluster-"))
+
+
+def error_line(proc) -> str:
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: ") and "Traceback" not in proc.stderr, proc.stderr
+    return lines[-1]
+
+
+def get_json(kubeconfig, run, namespace) -> dict:
+    proc = tk(kubeconfig, "get", run, "-n", namespace, "--output", "json")
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def until(predicate, timeout=90.0, every=0.5):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout}s")
+        time.sleep(every)
+
+
+def test_submit_labels_get_list_wait_timeout_and_cancel(kubeconfig, namespace, api, tmp_path):
+    ci = {"GITHUB_RUN_ID": "777", "GITHUB_RUN_ATTEMPT": "1", "GITHUB_SERVER_URL": "https://ci.test",
+          "GITHUB_REPOSITORY": "o/r"}
+    proc = tk(kubeconfig, "submit", str(QUICKSTART), "-n", namespace, "-p", "points=9", env=ci)
+    assert proc.returncode == 0, proc.stderr
+    run = proc.stdout.strip()
+    assert run.startswith("quickstart-") and f"namespace {namespace}" in proc.stderr
+
+    # what the API server holds: our labels, the compiled spec, the parameter
+    obj = api[1].get_namespaced_custom_object("tekton.dev", "v1", namespace, "pipelineruns", run)
+    labels = obj["metadata"]["labels"]
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    assert labels["tekflow.dev/pipeline"] == "quickstart" and labels["tekflow.dev/git-commit"] == commit
+    assert labels["tekflow.dev/ci-system"] == "github" and labels["tekflow.dev/ci-run-id"] == "777-1"
+    assert obj["metadata"]["annotations"]["tekflow.dev/ci-run-url"] == "https://ci.test/o/r/actions/runs/777"
+    assert {"name": "points", "value": "9"} in obj["spec"]["params"]
+
+    # Tekton's controller takes it: TaskRuns appear (they stay Pending without a node)
+    state = until(lambda: (s := get_json(kubeconfig, run, namespace))["tasks"]["make-dataset"]["taskruns"] and s)
+    assert state["status"] in ("Running", "Succeeded") and not state["done"] or state["status"] == "Succeeded"
+    assert set(state["tasks"]) == {"make-dataset", "train", "evaluate"}
+    assert state["tasks"]["make-dataset"]["taskruns"][0]["name"].startswith(run)
+
+    listed = tk(kubeconfig, "list", "-n", namespace, "-l", "tekflow.dev/ci-run-id=777-1", "--output", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert [r["name"] for r in json.loads(listed.stdout)["runs"]] == [run]
+    assert json.loads(tk(kubeconfig, "list", "-n", namespace, "-l", "tekflow.dev/ci-run-id=other",
+                         "--output", "json").stdout) == {"runs": []}
+    text = tk(kubeconfig, "list", "-n", namespace)
+    assert run in text.stdout and "quickstart" in text.stdout
+
+    if state["done"]:
+        pytest.skip("the run finished before the wait-timeout part (a fast node): covered by the node tests")
+    junit = tmp_path / "report.xml"
+    waited = tk(kubeconfig, "wait", run, "-n", namespace, "--timeout", "2s", "--junit", str(junit),
+                "--output", "json")
+    assert waited.returncode == 3, waited.stderr
+    report = json.loads(waited.stdout)
+    assert report["timed_out"] is True and report["exit_code"] == 3 and report["name"] == run
+    assert "timed out after" in waited.stderr and f"tekflow cancel {run}" in waited.stderr
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite.get("name") == f"quickstart/{run}" and int(suite.get("tests")) == 3
+    xmlschema = pytest.importorskip("xmlschema")
+    xmlschema.XMLSchema(str(ROOT / "tests" / "cluster_junit.xsd")).validate(str(junit))
+
+    cancelled = tk(kubeconfig, "cancel", run, "-n", namespace, "--output", "json")
+    assert cancelled.returncode == 0, cancelled.stderr
+    assert json.loads(cancelled.stdout)["spec_status"] == "CancelledRunFinally"
+    ended = tk(kubeconfig, "wait", run, "-n", namespace, "--timeout", "120s", "--output", "json")
+    assert ended.returncode == 3, ended.stderr
+    report = json.loads(ended.stdout)
+    assert report["status"] == "Cancelled" and report["timed_out"] is False and report["reason"] == "Cancelled"
+    assert report["tasks"]["make-dataset"]["status"] == "Cancelled"
+    again = tk(kubeconfig, "cancel", run, "-n", namespace)
+    assert again.returncode == 0 and "already ended (Cancelled)" in again.stderr
+
+
+def _submit(kubeconfig, namespace, source, *args):
+    proc = tk(kubeconfig, "submit", str(source), "-n", namespace, *args)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def _finally_taskruns(api, namespace, run):
+    items = api[1].list_namespaced_custom_object("tekton.dev", "v1", namespace, "taskruns",
+                                                 label_selector=f"tekton.dev/pipelineRun={run}")["items"]
+    return [t for t in items if t["metadata"]["labels"].get("tekton.dev/memberOf") == "finally"]
+
+
+def test_cancel_runs_the_finally_tasks_and_cancel_now_does_not(kubeconfig, namespace, api, has_node):
+    if has_node:
+        pytest.skip("with a node the run may end before the cancel: see test_cancel_with_a_node")
+    graceful = _submit(kubeconfig, namespace, EXIT_HANDLER)
+    now = _submit(kubeconfig, namespace, EXIT_HANDLER)
+    for run in (graceful, now):  # started: its first task's TaskRun exists
+        until(lambda: get_json(kubeconfig, run, namespace)["tasks"]["first"]["taskruns"])
+    assert tk(kubeconfig, "cancel", graceful, "-n", namespace).returncode == 0
+    assert tk(kubeconfig, "cancel", now, "-n", namespace, "--mode", "now").returncode == 0
+    # CancelledRunFinally: Tekton schedules the exit handler (a finally task) after cancelling
+    created = until(lambda: _finally_taskruns(api, namespace, graceful), timeout=60)
+    assert created[0]["metadata"]["labels"]["tekton.dev/pipelineTask"] == "exit-report"
+    state = get_json(kubeconfig, graceful, namespace)
+    assert state["tasks"]["first"]["status"] == "Cancelled" and state["tasks"]["exit-report"]["taskruns"]
+    assert state["reason"] == "CancelledRunningFinally" and not state["done"]
+    # Cancelled: it ends without the finally task
+    ended = tk(kubeconfig, "wait", now, "-n", namespace, "--timeout", "60s", "--output", "json")
+    assert ended.returncode == 3, ended.stderr
+    assert json.loads(ended.stdout)["status"] == "Cancelled" and not _finally_taskruns(api, namespace, now)
+    # the exit handler cannot run without a node: end that run too
+    assert tk(kubeconfig, "cancel", graceful, "-n", namespace, "--mode", "now").returncode == 0
+
+
+def test_a_tekton_file_with_task_documents_is_submitted_as_it_is(kubeconfig, namespace, api, tmp_path):
+    source = tmp_path / "run.yaml"
+    compiled = subprocess.run([*TEKFLOW, "compile", str(QUICKSTART), "--task-documents", "-o", str(source)],
+                              capture_output=True, text=True, timeout=120)
+    assert compiled.returncode == 0, compiled.stderr
+    tasks = [d["metadata"]["name"] for d in yaml.safe_load_all(source.read_text()) if d["kind"] == "Task"]
+    first = tk(kubeconfig, "submit", str(source), "-n", namespace, "--run-name", "from-file", "--output", "json")
+    assert first.returncode == 0, first.stderr
+    created = json.loads(first.stdout)
+    assert created["name"] == "from-file" and created["created"] == [f"Task/{t}" for t in tasks] + \
+        ["PipelineRun/from-file"]
+    held = {t["metadata"]["name"] for t in api[1].list_namespaced_custom_object(
+        "tekton.dev", "v1", namespace, "tasks")["items"]}
+    assert set(tasks) <= held
+    # again: the Tasks are replaced, the run name is taken
+    second = tk(kubeconfig, "submit", str(source), "-n", namespace, "--run-name", "from-file")
+    assert "already exists" in error_line(second) and "from-file" in error_line(second)
+    third = tk(kubeconfig, "submit", str(source), "-n", namespace)
+    assert third.returncode == 0, third.stderr
+    tk(kubeconfig, "cancel", "from-file", "-n", namespace, "--mode", "now")
+    tk(kubeconfig, "cancel", third.stdout.strip(), "-n", namespace, "--mode", "now")
+
+
+# -- errors ----------------------------------------------------------------------------
+
+
+def test_unknown_run(kubeconfig, namespace):
+    for command in (["get", "nope"], ["cancel", "nope"], ["logs", "nope"], ["wait", "nope", "--timeout", "5s"]):
+        line = error_line(tk(kubeconfig, *command, "-n", namespace))
+        assert f"no PipelineRun 'nope' in namespace '{namespace}'" in line, line
+
+
+def test_missing_namespace(kubeconfig):
+    for command in (["submit", str(QUICKSTART)], ["list"], ["get", "r"]):
+        line = error_line(tk(kubeconfig, *command, "-n", "no-such-namespace-x"))
+        assert "namespace 'no-such-namespace-x' does not exist" in line, line
+
+
+def _kubeconfig_with_token(kubeconfig: Path, token: str, path: Path) -> Path:
+    config = yaml.safe_load(kubeconfig.read_text())
+    context = next(c for c in config["contexts"] if c["name"] == config["current-context"])
+    config["users"] = [{"name": "limited", "user": {"token": token}}]
+    context["context"]["user"] = "limited"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def test_forbidden_names_verb_resource_and_namespace(kubeconfig, namespace, api, tmp_path):
+    from kubernetes import client
+
+    core = api[0]
+    core.create_namespaced_service_account(namespace, client.V1ServiceAccount(
+        metadata=client.V1ObjectMeta(name="no-rights")))
+    token = core.create_namespaced_service_account_token(
+        "no-rights", namespace, client.AuthenticationV1TokenRequest(
+            spec=client.V1TokenRequestSpec(audiences=[], expiration_seconds=600))).status.token
+    limited = _kubeconfig_with_token(kubeconfig, token, tmp_path / "limited")
+    cases = [
+        (["submit", str(QUICKSTART)], "create pipelineruns.tekton.dev"),
+        (["list"], "list pipelineruns.tekton.dev"),
+        (["get", "r"], "get pipelineruns.tekton.dev"),
+        (["cancel", "r"], "get pipelineruns.tekton.dev"),
+    ]
+    for command, what in cases:
+        proc = tk(limited, *command, "-n", namespace)
+        line = error_line(proc)
+        assert line.startswith(f"error: forbidden: not allowed to {what} in namespace '{namespace}' (RBAC)"), line
+        assert f"system:serviceaccount:{namespace}:no-rights" in line
+        assert token not in proc.stderr + proc.stdout
+
+
+def test_bad_credentials(kubeconfig, tmp_path):
+    bad = _kubeconfig_with_token(kubeconfig, "not-a-valid-token-" + uuid.uuid4().hex, tmp_path / "bad")
+    proc = tk(bad, "list")
+    assert "refused the credentials (401 Unauthorized)" in error_line(proc)
+    assert "not-a-valid-token" not in proc.stderr
+
+
+def test_a_run_tekton_rejects_shows_tektons_message(kubeconfig, namespace, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({
+        "apiVersion": "tekton.dev/v1", "kind": "PipelineRun", "metadata": {"generateName": "bad-"},
+        "spec": {"pipelineSpec": {"tasks": [
+            {"name": "a", "taskSpec": {"steps": [{"name": "s", "image": "busybox", "script": "echo $(params.nope)"}]}},
+            {"name": "b", "runAfter": ["missing-task"],
+             "taskSpec": {"steps": [{"name": "s", "image": "busybox", "script": "true"}]}}]}}}))
+    proc = tk(kubeconfig, "submit", str(bad), "-n", namespace, "--wait", "--timeout", "60s")
+    line = error_line(proc)
+    # the admission webhook refuses it at creation, or (without the webhook) the controller's validation
+    assert ("the cluster rejected the PipelineRun" in line or "Tekton refused run" in line), line
+    assert "missing-task" in line or "params.nope" in line or "nope" in line, line
