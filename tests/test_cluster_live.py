@@ -309,3 +309,96 @@ def test_a_run_tekton_rejects_shows_tektons_message(kubeconfig, namespace, tmp_p
     # the admission webhook refuses it at creation, or (without the webhook) the controller's validation
     assert ("the cluster rejected the PipelineRun" in line or "Tekton refused run" in line), line
     assert "missing-task" in line or "params.nope" in line or "nope" in line, line
+
+
+# -- an API server without Tekton --------------------------------------------------------
+
+
+def _cached_binary(pattern: str) -> Path | None:
+    cache = Path(os.environ.get("TEKFLOW_CLUSTER_CACHE") or Path.home() / ".cache" / "tekflow" / "cluster")
+    found = sorted(cache.glob(pattern))
+    return found[-1] if found else None
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def bare_apiserver(tmp_path_factory):
+    """A real etcd + kube-apiserver (the test cluster's binaries) with no Tekton installed: its kubeconfig."""
+    import urllib.request
+
+    etcd, apiserver = _cached_binary("etcd-*/etcd"), _cached_binary("kubernetes-*/kube-apiserver")
+    if etcd is None or apiserver is None:
+        pytest.skip("the test cluster's binaries are not built (python hack/cluster/cluster.py build)")
+    home = tmp_path_factory.mktemp("bare-apiserver")
+    subprocess.run(["openssl", "genrsa", "-out", str(home / "sa.key"), "2048"], check=True, capture_output=True)
+    token = uuid.uuid4().hex
+    (home / "tokens.csv").write_text(f"{token},admin,admin,system:masters\n")
+    etcd_port, peer_port, api_port = _free_port(), _free_port(), _free_port()
+    etcd_url, peer_url = f"http://127.0.0.1:{etcd_port}", f"http://127.0.0.1:{peer_port}"
+    logs = open(home / "log", "wb")
+    processes = [subprocess.Popen(
+        [str(etcd), "--data-dir", str(home / "etcd"), "--listen-client-urls", etcd_url, "--advertise-client-urls",
+         etcd_url, "--listen-peer-urls", peer_url, "--initial-advertise-peer-urls", peer_url, "--initial-cluster",
+         f"default={peer_url}", "--unsafe-no-fsync", "--log-level", "error"],
+        stdout=logs, stderr=subprocess.STDOUT, start_new_session=True)]
+    processes.append(subprocess.Popen(
+        [str(apiserver), "--etcd-servers", etcd_url, "--bind-address", "127.0.0.1", "--advertise-address",
+         "127.0.0.1", "--secure-port", str(api_port), "--cert-dir", str(home / "certs"), "--token-auth-file",
+         str(home / "tokens.csv"), "--authorization-mode", "RBAC", "--service-account-issuer", "https://bare.test",
+         "--service-account-key-file", str(home / "sa.key"), "--service-account-signing-key-file",
+         str(home / "sa.key"), "--service-cluster-ip-range", "10.97.0.0/24", "--endpoint-reconciler-type", "none",
+         "--profiling=false"],
+        stdout=logs, stderr=subprocess.STDOUT, start_new_session=True))
+    kubeconfig = home / "kubeconfig"
+    kubeconfig.write_text(yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Config", "current-context": "bare",
+        "clusters": [{"name": "bare", "cluster": {"server": f"https://127.0.0.1:{api_port}",
+                                                  "insecure-skip-tls-verify": True}}],
+        "users": [{"name": "admin", "user": {"token": token}}],
+        "contexts": [{"name": "bare", "context": {"cluster": "bare", "user": "admin"}}]}))
+    try:
+        import ssl
+
+        insecure = ssl.create_default_context()
+        insecure.check_hostname, insecure.verify_mode = False, ssl.CERT_NONE
+
+        def ready():
+            if any(p.poll() is not None for p in processes):
+                raise AssertionError(f"the bare API server stopped: {(home / 'log').read_text()[-2000:]}")
+            try:
+                request = urllib.request.Request(f"https://127.0.0.1:{api_port}/readyz",
+                                                 headers={"Authorization": f"Bearer {token}"})
+                return urllib.request.urlopen(request, timeout=2, context=insecure).read() == b"ok"
+            except OSError:
+                return False
+
+        until(ready, timeout=120, every=1)
+        yield kubeconfig, token
+    finally:
+        for p in reversed(processes):
+            if p.poll() is None:
+                os.killpg(p.pid, 15)
+                try:
+                    p.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(p.pid, 9)
+                    p.wait()
+        logs.close()
+
+
+def test_tekton_not_installed(bare_apiserver):
+    kubeconfig, token = bare_apiserver
+    server = yaml.safe_load(kubeconfig.read_text())["clusters"][0]["cluster"]["server"]
+    for command in (["submit", str(QUICKSTART)], ["list"], ["get", "r"], ["cancel", "r"],
+                    ["wait", "r", "--timeout", "5s"], ["logs", "r"]):
+        proc = tk(kubeconfig, *command, "-n", "default")
+        line = error_line(proc)
+        assert f"Tekton is not installed on {server}" in line, (command, line)
+        assert token not in proc.stderr + proc.stdout
