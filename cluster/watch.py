@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from .client import PIPELINE_RUN_LABEL, Cluster, WatchExpired
-from .errors import ClusterError
+from .errors import ClusterError, Unreachable
 from .model import FAILED, PENDING, RUNNING, SKIPPED, RunState, run_state
 
 WATCH_SECONDS = 50  # each watch request; it is opened again from the last resourceVersion
@@ -70,9 +70,11 @@ class Follower:
             thread.start()
 
     def _watch(self, plural: str, version: str, selectors: dict[str, str]) -> None:
+        failures = 0  # in a row: a dropped connection is opened again, a server gone for ~10s is an error
         while not self._stop.is_set():
             try:
                 for event in self.cluster.watch_stream(plural, self.namespace, version, WATCH_SECONDS, **selectors):
+                    failures = 0
                     obj = event.get("object") or {}
                     version = (obj.get("metadata") or {}).get("resourceVersion") or version
                     if event.get("type") in ("ADDED", "MODIFIED", "DELETED"):
@@ -87,13 +89,16 @@ class Follower:
                     return
                 for item in items:
                     self._queue.put((plural, "MODIFIED", item))
+            except (Unreachable, OSError) as e:
+                failures += 1
+                if failures >= 5:
+                    self._queue.put(("error", "", e if isinstance(e, ClusterError) else ClusterError(str(e))))
+                    return
+                if self._stop.wait(2.0):
+                    return
             except ClusterError as e:
                 self._queue.put(("error", "", e))
                 return
-            except Exception as e:  # a dropped connection: open the watch again after a pause
-                if self._stop.wait(1.0):
-                    return
-                self._queue.put(("retry", "", e))
 
     def stop(self) -> None:
         self._stop.set()

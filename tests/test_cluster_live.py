@@ -402,3 +402,123 @@ def test_tekton_not_installed(bare_apiserver):
         line = error_line(proc)
         assert f"Tekton is not installed on {server}" in line, (command, line)
         assert token not in proc.stderr + proc.stdout
+
+
+# -- with a node: pods run --------------------------------------------------------------
+
+FAILING = '''
+from tekflow import dsl
+
+
+@dsl.component(base_image="python:3.11")
+def fine() -> int:
+    return 1
+
+
+@dsl.component(base_image="python:3.11")
+def breaks(x: int) -> int:
+    for i in range(60):
+        print(f"line {i}")
+    print("tekflow-marker: the model diverged")
+    raise SystemExit(7)
+
+
+@dsl.pipeline(name="failing")
+def failing():
+    breaks(x=fine().output)
+'''
+
+SLOW = '''
+from tekflow import dsl
+
+
+@dsl.component(base_image="python:3.11")
+def slow(n: int) -> int:
+    import time
+    for i in range(n):
+        print(f"tick {i}", flush=True)
+        time.sleep(1)
+    return n
+
+
+@dsl.component(base_image="python:3.11")
+def report(status: dsl.PipelineTaskFinalStatus) -> str:
+    print(f"final state {status.state}")
+    return status.state
+
+
+@dsl.pipeline(name="slow")
+def slow_pipeline(n: int = 5):
+    with dsl.ExitHandler(report()):
+        slow(n=n)
+'''
+
+
+@pytest.fixture
+def node(has_node):
+    if not has_node:
+        pytest.skip("the test cluster has no Ready node yet: pods cannot run")
+
+
+def test_quickstart_succeeds_with_outputs_junit_and_logs(kubeconfig, namespace, node, tmp_path):
+    junit = tmp_path / "report.xml"
+    proc = tk(kubeconfig, "submit", str(QUICKSTART), "-n", namespace, "--wait", "--timeout", "10m",
+              "--junit", str(junit), "--output", "json", timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["status"] == "Succeeded" and report["exit_code"] == 0
+    assert report["outputs"] == {"Output": 0.0517}  # what `tekflow run` gives
+    assert {n: t["status"] for n, t in report["tasks"].items()} == \
+        {"make-dataset": "Succeeded", "train": "Succeeded", "evaluate": "Succeeded"}
+    assert "task train started" in proc.stderr and "task train succeeded" in proc.stderr
+    root = ET.parse(junit).getroot()
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "0", "0")
+    logs = tk(kubeconfig, "logs", report["name"], "-n", namespace)
+    assert logs.returncode == 0, logs.stderr
+    for task in ("make-dataset", "train", "evaluate"):
+        for step in ("prepare", "main", "publish"):
+            assert f"--- {task}/{step}\n" in logs.stdout
+
+
+def test_a_failed_run_exits_1_with_the_failed_steps_log_in_junit(kubeconfig, namespace, node, tmp_path):
+    source = tmp_path / "failing.py"
+    source.write_text(FAILING)
+    junit = tmp_path / "report.xml"
+    proc = tk(kubeconfig, "submit", str(source), "-n", namespace, "--wait", "--timeout", "10m", "--junit", str(junit),
+              timeout=900)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr.split("\n")[0]
+    cases = {c.get("name"): c for c in ET.parse(junit).getroot().iter("testcase")}
+    assert cases["fine"].find("failure") is None
+    failure = cases["breaks"].find("failure")
+    assert failure is not None and "step main of" in failure.text and "exited with code 7" in failure.text
+    assert "tekflow-marker: the model diverged" in failure.text and "line 59" in failure.text
+    assert "line 5\n" not in failure.text  # only the tail
+    xmlschema = pytest.importorskip("xmlschema")
+    xmlschema.XMLSchema(str(ROOT / "tests" / "cluster_junit.xsd")).validate(str(junit))
+
+
+def test_logs_follow_streams_until_the_run_ends(kubeconfig, namespace, node, tmp_path):
+    source = tmp_path / "slow.py"
+    source.write_text(SLOW)
+    run = _submit(kubeconfig, namespace, source, "-p", "n=4")
+    proc = tk(kubeconfig, "logs", run, "-n", namespace, "--follow", timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert out.index("--- slow/main") < out.index("tick 0") < out.index("tick 3")
+    assert "final state SUCCEEDED" in out  # the finally task's log too
+    state = get_json(kubeconfig, run, namespace)
+    assert state["done"] and state["status"] == "Succeeded"
+
+
+def test_cancel_with_a_node_runs_the_exit_handler(kubeconfig, namespace, node, tmp_path):
+    source = tmp_path / "slow.py"
+    source.write_text(SLOW)
+    run = _submit(kubeconfig, namespace, source, "-p", "n=120")
+    until(lambda: get_json(kubeconfig, run, namespace)["tasks"]["slow"]["status"] == "Running", timeout=300)
+    assert tk(kubeconfig, "cancel", run, "-n", namespace).returncode == 0
+    proc = tk(kubeconfig, "wait", run, "-n", namespace, "--timeout", "5m", "--output", "json", timeout=600)
+    assert proc.returncode == 3, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["status"] == "Cancelled" and report["tasks"]["slow"]["status"] == "Cancelled"
+    assert report["tasks"]["report"]["status"] == "Succeeded"  # the exit handler ran
