@@ -12,6 +12,13 @@ import click
 
 from tekflow import __version__
 from tekflow.errors import TekflowError
+from tekflow.redact import install as mask_credentials
+from tekflow.redact import redact
+
+
+def echo_error(message: str) -> None:
+    """The one `error:` line, credentials masked."""
+    click.echo(f"error: {redact(message)}", err=True)
 
 
 def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -19,21 +26,22 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        mask_credentials()  # in log lines and warnings of tekflow and the libraries it calls
         try:
             return func(*args, **kwargs)
         except TekflowError as e:
-            click.echo(f"error: {e}", err=True)
+            echo_error(str(e))
             sys.exit(e.exit_code)
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, SystemExit):
             raise
         except Exception as e:  # a bug of tekflow's, not the user's: still one readable line
             if isinstance(e, OSError) and e.filename is not None:  # a path the user gave, unusable
-                click.echo(f"error: {e.filename}: {e.strerror}", err=True)
+                echo_error(f"{e.filename}: {e.strerror}")
                 sys.exit(2)
             if os.environ.get("TEKFLOW_DEBUG"):
                 raise
-            click.echo(f"error: internal error ({type(e).__name__}: {e}); "
-                       "run again with TEKFLOW_DEBUG=1 for the traceback and report it", err=True)
+            echo_error(f"internal error ({type(e).__name__}: {e}); "
+                       "run again with TEKFLOW_DEBUG=1 for the traceback and report it")
             sys.exit(3)
 
     return wrapper
@@ -121,10 +129,10 @@ def main() -> None:
         code = cli.main(prog_name="tekflow", standalone_mode=False)
     except click.UsageError as e:  # a mistyped option or value: one line, like every user error
         hint = f" (see {e.ctx.command_path} --help)" if e.ctx is not None else ""
-        click.echo(f"error: {e.format_message()}{hint}", err=True)
+        echo_error(f"{e.format_message()}{hint}")
         sys.exit(2)
     except click.ClickException as e:
-        click.echo(f"error: {e.format_message()}", err=True)
+        echo_error(e.format_message())
         sys.exit(e.exit_code)
     except click.Abort:  # Ctrl-C outside a run
         sys.exit(130)

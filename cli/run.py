@@ -11,6 +11,7 @@ import click
 
 from tekflow.cli.main import user_errors
 from tekflow.errors import TekflowError
+from tekflow.redact import redact, without_credentials
 
 
 @click.command("run")
@@ -48,6 +49,7 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
     from tekflow.local.pipelinerun import is_tekton_file
     from tekflow.local.progress import print_summary, progress_for
     from tekflow.local.taskrun import parse_duration
+    from tekflow.tracking.spool import SPOOL_DIR, replay_command
 
     if timeout is not None:
         try:
@@ -82,12 +84,16 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
                               sort_keys=True))
     else:
         print_summary(result)
-        if result.tracking_run_id:
-            click.echo(f"tracked in {tracking_uri} as run {result.tracking_run_id} "
-                       f"(tekflow lineage {result.tracking_run_id})", err=True)
-        elif not no_tracking:
-            click.echo(f"tracking: MLflow at {tracking_uri} was not reached; events kept in "
-                       f"{result.run_dir}/tracking-spool (tekflow tracking sync)", err=True)
+    # on stderr, so with --output json too
+    if result.tracking_run_id:
+        click.echo(f"tracked in {redact(tracking_uri)} as run {result.tracking_run_id} "
+                   f"(tekflow lineage {result.tracking_run_id})", err=True)
+    elif not no_tracking:
+        spool = Path(result.run_dir).absolute() / SPOOL_DIR
+        credentials = "" if without_credentials(tracking_uri) == tracking_uri else \
+            " with MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD set: the spool keeps no credentials"
+        click.echo(f"tracking: MLflow at {redact(tracking_uri)} was not reached; events kept in {spool} "
+                   f"(replay them: {replay_command(spool)}{credentials})", err=True)
     sys.exit(0 if result.succeeded else 1)
 
 

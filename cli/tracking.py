@@ -10,6 +10,8 @@ from typing import Optional
 import click
 
 from tekflow.cli.main import user_errors
+from tekflow.redact import redact
+from tekflow.tracking.events import PROCESS_KILLED
 
 
 @click.group("tracking")
@@ -28,11 +30,21 @@ def sync_command(spool_dirs: tuple[Path, ...], tracking_uri: Optional[str], outp
     """Replay events spooled while MLflow was unreachable, in order and without duplicates,
     to the tracking URI they were meant for (or --tracking-uri).
 
+    A run whose `tekflow run` process was killed is first marked Failed (ProcessKilled) in its
+    status.json, and its MLflow run is closed KILLED.
+
     Exit code 0 when everything was replayed, 1 when some runs are still spooled.
     """
-    from tekflow.tracking.setup import SPOOL_DIR
+    from tekflow.local.ownership import recover
+    from tekflow.tracking.client import check_tracking_uri
+    from tekflow.tracking.spool import SPOOL_DIR
     from tekflow.tracking.sync import sync
 
+    if tracking_uri:
+        check_tracking_uri(tracking_uri)
+    # the runs these spools belong to (a spool's parent is its run directory), or every run here
+    run_dirs = [d.parent for d in spool_dirs] or sorted(d for d in Path.cwd().glob("tekflow-runs/*") if d.is_dir())
+    killed = [status["name"] for status in (recover(d, deliver=False) for d in run_dirs) if status]
     directories = list(spool_dirs) or sorted(Path.cwd().glob(f"tekflow-runs/*/{SPOOL_DIR}"))
     totals = {"runs": 0, "events": 0, "failed": {}, "tracking_uris": set()}
     for directory in directories:
@@ -42,14 +54,18 @@ def sync_command(spool_dirs: tuple[Path, ...], tracking_uri: Optional[str], outp
         totals["failed"].update(report.failed)
         totals["tracking_uris"] |= report.tracking_uris
     totals["tracking_uris"] = sorted(totals["tracking_uris"])
+    if killed:
+        totals["killed"] = killed  # runs found dead, now Failed / KILLED
     if output_format == "json":
-        click.echo(json.dumps(totals, sort_keys=True))
+        click.echo(redact(json.dumps(totals, sort_keys=True)))
     else:
         targets = ", ".join(totals["tracking_uris"])
         click.echo(f"replayed {totals['events']} events of {totals['runs']} runs" + (f" to {targets}" if targets else ""),
                    err=True)
+        for name in killed:
+            click.echo(f"run {name}: its tekflow run process was killed; marked Failed ({PROCESS_KILLED})", err=True)
         for run_uid, error in sorted(totals["failed"].items()):
-            click.echo(f"still spooled: run {run_uid}: {error}", err=True)
+            click.echo(redact(f"still spooled: run {run_uid}: {error}"), err=True)
     sys.exit(1 if totals["failed"] else 0)
 
 

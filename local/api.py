@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional, Union
 
 from tekflow.compiler import tekton
 
+from . import ownership
 from .executor import Execution
 from .kfp_outputs import mark_condition_skips, typed_outputs
 from .pipelinerun import is_tekton_file, load_file, resolve
@@ -92,6 +93,7 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
     name = pipelinerun.metadata.name or (pipelinerun.metadata.generate_name or "run-") + uuid.uuid4().hex[:5]
     pipelinerun.metadata.name = name
     directory = Path(run_dir) if run_dir else Path(os.getcwd()) / "tekflow-runs" / re.sub(r"[^\w.-]", "_", name)
+    ownership.recover(directory, tracking_uri)  # a run killed in this directory: Failed, not Running forever
     execution = Execution(pipelinerun, directory, max_parallel=max_parallel, on_event=on_event, env=env,
                           timeout=timeout)
     directory = execution.run_dir  # made absolute

@@ -24,7 +24,7 @@ from typing import Any, Callable, Optional, Union
 from tekflow.compiler import tekton
 from tekflow.errors import TekflowError
 
-from . import skipping
+from . import ownership, skipping
 from .gpus import GpuPool, requested
 from .matrix import MAX_COMBINATIONS, fan_out
 from .pipelinerun import PIPELINE_LABEL, TASK_LABEL
@@ -522,7 +522,8 @@ class Execution:
         with self.lock:
             data = {"name": self.name, "status": final.status if final else "Running",
                     "reason": final.reason if final else "", "message": final.message if final else "",
-                    "tasks": {n: r.to_dict() for n, r in self.records.items()}}
+                    "tasks": {n: r.to_dict() for n, r in self.records.items()},
+                    "uid": self.uid, "owner": ownership.this_process()}  # a dead owner's run is reaped later
             if final:
                 data["outputs"] = final.outputs
             tmp = self.run_dir / f".status.json.{threading.get_ident()}"

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import zlib
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Optional
 
-# Environment variables a CI system sets, recorded as tags of the pipeline run.
-CI_ENV_PREFIXES = ("GITHUB_", "CI_", "GITLAB_", "BUILDKITE_", "JENKINS_", "CIRCLE_", "TRAVIS_", "TEKTON_")
-CI_ENV_KEYS = ("CI", "BUILD_ID", "BUILD_NUMBER", "BUILD_URL", "JOB_NAME", "GIT_COMMIT", "GIT_BRANCH")
+# The reason of a run whose `tekflow run` process died (kill -9, out of memory, power loss);
+# found by the next run in its directory or by `tekflow tracking sync` (tekflow.local.ownership).
+PROCESS_KILLED = "ProcessKilled"
 
 
 @dataclass
@@ -32,6 +31,7 @@ class RunInfo:
     run_uid: str
     params: dict[str, Any] = field(default_factory=dict)
     status: str = "Running"  # Running | Succeeded | Failed | Cancelled
+    reason: str = ""  # why it ended, when it says more than the status (PROCESS_KILLED)
     started: Optional[float] = None
     finished: Optional[float] = None
     experiment: Optional[str] = None  # default: the pipeline's name
@@ -80,12 +80,6 @@ class TaskEvent:
         values["inputs"] = [ArtifactRef(**a) for a in values.get("inputs", [])]
         values["artifacts"] = [ArtifactRef(**a) for a in values.get("artifacts", [])]
         return cls(**values)
-
-
-def ci_tags(environ: Optional[dict[str, str]] = None) -> dict[str, str]:
-    environ = dict(os.environ if environ is None else environ)
-    return {f"ci.{k}": v[:250] for k, v in sorted(environ.items())
-            if k in CI_ENV_KEYS or k.startswith(CI_ENV_PREFIXES)}
 
 
 def git_tags(directory: str) -> dict[str, str]:

@@ -7,6 +7,8 @@ import logging
 import os
 from typing import Iterable, Optional
 
+from tekflow.redact import redact
+
 from .events import RunInfo, TaskEvent
 
 log = logging.getLogger("tekflow.tracking")
@@ -42,7 +44,7 @@ class HookSet(Hook):
             try:
                 getattr(hook, method)(*args)
             except Exception as e:  # tracking never fails a pipeline
-                log.warning("tracking hook %s.%s failed: %s", type(hook).__name__, method, e)
+                log.warning("tracking hook %s.%s failed: %s", type(hook).__name__, method, redact(str(e)))
 
     def pipeline_started(self, run: RunInfo) -> None:
         self._each("pipeline_started", run)
@@ -71,5 +73,5 @@ def user_hooks(spec: Optional[str] = None) -> list[Hook]:
             target = getattr(importlib.import_module(module_name), attribute or "hook")
             hooks.append(target() if callable(target) and not isinstance(target, Hook) else target)
         except Exception as e:
-            log.warning("cannot load tracking hook %r: %s", item, e)
+            log.warning("cannot load tracking hook %r: %s", item, redact(str(e)))
     return hooks

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from tekflow.errors import TekflowError
+from tekflow.redact import redact
+
+from .client import check_tracking_uri, mlflow_client, mlflow_errors
 
 
 @dataclass
@@ -108,13 +111,18 @@ class LineageGraph:
         return "\n".join(lines)
 
 
-def lineage(ref: str, tracking_uri: str) -> LineageGraph:
+def lineage(ref: str, tracking_uri: str, timeout_s: float = 10.0) -> LineageGraph:
     """The upstream graph of a pipeline run id, a task run id, a model (`models:/ID` or its URI)
-    or an artifact URI."""
-    from mlflow import MlflowClient
+    or an artifact URI. An unusable or unreachable store is a TekflowError, within `timeout_s`
+    per request (no retries)."""
+    check_tracking_uri(tracking_uri)
+    with mlflow_errors(tracking_uri, timeout_s):
+        client = mlflow_client(tracking_uri)
+        client.search_experiments(max_results=1)  # reach the store once: its faults are not "not found"
+        return _lineage(ref, tracking_uri, _Builder(client))
 
-    client = MlflowClient(tracking_uri)
-    builder = _Builder(client)
+
+def _lineage(ref: str, tracking_uri: str, builder: "_Builder") -> LineageGraph:
     run = builder.get_run(ref)
     if run is not None:
         kind = run.data.tags.get("tekflow.kind")
@@ -133,7 +141,7 @@ def lineage(ref: str, tracking_uri: str) -> LineageGraph:
     producer = builder.producer_of(ref)
     if producer is None:
         raise TekflowError(f"{ref!r} is neither a tekflow run id, a model nor an artifact URI recorded in "
-                           f"{tracking_uri}")
+                           f"{redact(tracking_uri)}")
     graph = LineageGraph(root=f"artifact:{ref}")
     graph.add(Node(f"artifact:{ref}", "artifact", ref))
     task_id = builder.task_upstream(graph, producer)

@@ -14,16 +14,18 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import re
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
-from .events import ArtifactRef, RunInfo, TaskEvent
+from tekflow.redact import redact
+
+from .client import bounded_requests, mlflow_client, reason
+from .events import PROCESS_KILLED, ArtifactRef, RunInfo, TaskEvent
 from .hooks import Hook
-from .spool import Spool, without_credentials
+from .spool import Spool, replay_command
 
 log = logging.getLogger("tekflow.tracking")
 
@@ -31,30 +33,13 @@ PARAM_LIMIT = 6000  # MLflow's longest param value
 TAG_LIMIT = 5000
 RUN_STATUS = {"Succeeded": "FINISHED", "Failed": "FAILED", "Cancelled": "KILLED", "Skipped": "KILLED",
               "Running": "RUNNING"}
+REASON_STATUS = {PROCESS_KILLED: "KILLED"}  # reasons that say more than the run's status
 METRIC_TYPES = ("system.Metrics",)
 CLASSIFICATION_TYPES = ("system.ClassificationMetrics", "system.SlicedClassificationMetrics")
 TERMINAL = ("FINISHED", "FAILED", "KILLED")
 LOGGED_ARTIFACTS_TAG = "mlflow.loggedArtifacts"  # what the MLflow UI shows as tables
 # tags that describe one attempt of a task: a later attempt replaces them all
 ATTEMPT_TAG_PREFIXES = ("tekflow.error", "tekflow.output.", "tekflow.artifact.")
-
-
-@contextlib.contextmanager
-def bounded_requests(timeout_s: float) -> Iterator[None]:
-    """MLflow's HTTP client reads these per request: no long retries while a pipeline waits."""
-    keys = ("MLFLOW_HTTP_REQUEST_TIMEOUT", "MLFLOW_HTTP_REQUEST_MAX_RETRIES", "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT")
-    saved = {k: os.environ.get(k) for k in keys}
-    os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] = str(int(max(1, timeout_s)))
-    os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
-    os.environ["MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT"] = "true"
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 class MLflowHook(Hook):
@@ -85,10 +70,9 @@ class MLflowHook(Hook):
         try:
             self.apply(kind, payload)
         except Exception as e:  # unreachable server, bad credentials…: never fail the run
-            shown = without_credentials(self.tracking_uri)
-            log.warning("MLflow at %s: %s; event spooled to %s (replay: tekflow tracking sync)",
-                        shown, str(e).replace(self.tracking_uri, shown), self.spool.directory)
             self.spool.append(run_uid, kind, payload, self.tracking_uri)
+            log.warning("%s", redact(f"MLflow at {self.tracking_uri}: {reason(e)}; event spooled to {self.spool.directory} "
+                                     f"(replay: {replay_command(self.spool.directory)})"))
 
     def apply(self, kind: str, payload: dict[str, Any]) -> None:
         # MLflow prints "View run … at: URL" on stdout: keep stdout for the caller's own output (JSON)
@@ -133,9 +117,7 @@ class Recorder:
     """The MLflow side of each event; every method may be called again with the same event."""
 
     def __init__(self, tracking_uri: str, experiment: Optional[str]) -> None:
-        from mlflow import MlflowClient
-
-        self.client = MlflowClient(tracking_uri)
+        self.client = mlflow_client(tracking_uri)
         self.experiment = experiment
 
     # -- runs ---------------------------------------------------------------------------
@@ -191,8 +173,10 @@ class Recorder:
         started = run.started or (info.start_time / 1000 if info.start_time else None)
         if started and run.finished:
             metrics.append(Metric("duration_s", run.finished - started, _ms(run.finished), 0))
-        self.client.log_batch(run_id, metrics=metrics, tags=[RunTag("tekflow.status", run.status)])
-        self.client.set_terminated(run_id, RUN_STATUS.get(run.status, "FAILED"), end_time=_ms(run.finished))
+        tags = [RunTag("tekflow.status", run.status)] + ([RunTag("tekflow.reason", run.reason)] if run.reason else [])
+        self.client.log_batch(run_id, metrics=metrics, tags=tags)
+        status = REASON_STATUS.get(run.reason) or RUN_STATUS.get(run.status, "FAILED")
+        self.client.set_terminated(run_id, status, end_time=_ms(run.finished))
 
     # -- tasks --------------------------------------------------------------------------
     def task_finished(self, run: RunInfo, task: TaskEvent) -> None:

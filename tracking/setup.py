@@ -9,11 +9,11 @@ from typing import Any, Optional
 from tekflow.compiler import tekton
 from tekflow.compiler.emit import to_yaml
 
-from .events import RunInfo, ci_tags, git_tags
+from .ci import ci_tags
+from .events import RunInfo, git_tags
 from .hooks import Hook, HookSet, user_hooks
 from .local_listener import TrackingListener
-
-SPOOL_DIR = "tracking-spool"  # inside a run directory
+from .spool import SPOOL_DIR
 
 
 def default_tracking_uri() -> str:
@@ -37,8 +37,12 @@ def tracking_listener(run: tekton.PipelineRun, execution, run_dir: Path, source:
                    run_uid=execution.uid, params=params, experiment=experiment, tags=tags, documents=documents)
     hooks: list[Hook] = []
     if tracking_uri:
+        from .client import check_tracking_uri
         from .mlflow_hook import MLflowHook
+        from .run_record import write_run_record
 
+        check_tracking_uri(tracking_uri)
+        write_run_record(run_dir, tracking_uri, info)  # lets a later run close this one if it is killed
         hooks.append(MLflowHook(tracking_uri, run_dir / SPOOL_DIR, experiment=experiment))
     listener = TrackingListener(run, info, HookSet([*hooks, *user_hooks(), *extra]), run_dir)
     listener.execution = execution

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from pathlib import Path
 from typing import Any, Iterator, Optional
-from urllib.parse import urlsplit, urlunsplit
+
+# credentials come from the environment, never from a file: spooled URIs are stored without them
+from tekflow.redact import without_credentials  # noqa: F401  (re-exported)
+
+SPOOL_DIR = "tracking-spool"  # inside a run directory
 
 
-def without_credentials(uri: str) -> str:
-    """The URI without `user:password@`: credentials come from the environment, never a file."""
-    parts = urlsplit(uri)
-    if "@" not in parts.netloc:
-        return uri
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+def replay_command(directory: Path) -> str:
+    """The exact command that replays the spool in `directory`, from any working directory."""
+    return f"tekflow tracking sync --spool-dir {shlex.quote(str(Path(directory).absolute()))}"
 
 
 class Spool:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from tekflow.redact import redact
+
 from .mlflow_hook import MLflowHook
 from .spool import Spool
 
@@ -39,10 +41,10 @@ def sync(spool_dir: Path, tracking_uri: Optional[str] = None, experiment: str | 
                 if uri not in hooks:
                     hooks[uri] = MLflowHook(uri, spool_dir, experiment=experiment, timeout_s=timeout_s)
                 hooks[uri].apply(kind, payload)  # idempotent: events applied before a failure are skipped
-                report.tracking_uris.add(uri)
+                report.tracking_uris.add(redact(uri))
                 count += 1
         except Exception as e:
-            report.failed[run_uid] = str(e)
+            report.failed[run_uid] = redact(str(e))
             continue
         spool.done(run_uid)
         report.runs += 1
