@@ -58,7 +58,11 @@ def _connect(kubeconfig: Optional[str], context: Optional[str]):
     from tekflow.cluster.client import Cluster
     from tekflow.cluster.config import connect
 
-    return Cluster(connect(kubeconfig, context))
+    connection = connect(kubeconfig, context)
+    if connection.insecure:
+        click.echo(f"warning: TLS verification of {connection.server} is off (insecure-skip-tls-verify in "
+                   "the kubeconfig)", err=True)
+    return Cluster(connection)
 
 
 def _duration(text: Optional[str], option: str = "--timeout") -> Optional[float]:

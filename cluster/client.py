@@ -153,9 +153,13 @@ class Cluster:
         """Set `spec.status` (Cancelled, CancelledRunFinally, StoppedRunFinally) with a merge patch."""
         call = Call("patch", f"pipelineruns.{GROUP}", namespace, name, "PipelineRun")
         with self.calling(call):
-            return self.custom.patch_namespaced_custom_object(
-                GROUP, VERSION, namespace, "pipelineruns", name, {"spec": {"status": spec_status}},
-                _request_timeout=REQUEST_TIMEOUT, _content_type="application/merge-patch+json")
+            # a merge patch, said explicitly: the client's default patch type differs between its versions
+            return self.custom.api_client.call_api(
+                f"/apis/{GROUP}/{VERSION}/namespaces/{{namespace}}/pipelineruns/{{name}}", "PATCH",
+                path_params={"namespace": namespace, "name": name},
+                header_params={"Content-Type": "application/merge-patch+json", "Accept": "application/json"},
+                body={"spec": {"status": spec_status}}, response_type="object", auth_settings=["BearerToken"],
+                _return_http_data_only=True, _preload_content=True, _request_timeout=REQUEST_TIMEOUT)
 
     def check_namespace(self, namespace: str) -> None:
         """Raise NamespaceMissing when the namespace does not exist (silent when we may not read it)."""

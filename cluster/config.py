@@ -22,6 +22,7 @@ class Connection:
     namespace: str  # the context's namespace, the service account's, or "default"
     context: Optional[str]  # kubeconfig context name; None in-cluster
     source: str  # "kubeconfig FILE" or "in-cluster service account"
+    insecure: bool = False  # the kubeconfig turns TLS verification off (said once, not per request)
 
 
 def _kubeconfig_paths(kubeconfig: Optional[str]) -> list[Path]:
@@ -85,8 +86,15 @@ def _from_kubeconfig(client: Any, ConfigException: type, paths: list[Path], cont
         raise ClusterError(f"kubeconfig {shown}, context {chosen.get('name')!r}: cannot be used "
                            f"({type(e).__name__})") from None
     namespace = (chosen.get("context") or {}).get("namespace") or "default"
+    insecure = not configuration.verify_ssl
+    if insecure:  # urllib3 would warn on every request
+        import warnings
+
+        from urllib3.exceptions import InsecureRequestWarning
+
+        warnings.simplefilter("ignore", InsecureRequestWarning)
     return Connection(client.ApiClient(configuration), safe_server(configuration.host), namespace,
-                      chosen.get("name"), f"kubeconfig {shown}")
+                      chosen.get("name"), f"kubeconfig {shown}", insecure)
 
 
 def _in_cluster(client: Any, ConfigException: type) -> Connection:
