@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import urlsplit
 
+from .errors import ClusterError
 from .model import CANCELLED, FAILED, PENDING, RUNNING, SKIPPED, SUCCEEDED, RunState, TaskState
 
 TAIL_LINES = 40
@@ -137,7 +138,10 @@ def collect_tails(cluster, state: RunState, lines: int = TAIL_LINES) -> dict[str
     for task in state.tasks.values():
         for taskrun in task.taskruns:
             if taskrun.status == FAILED and taskrun.failed_step is not None:
-                tails[taskrun.name] = failed_step_tail(cluster, state.namespace, taskrun, lines)
+                try:
+                    tails[taskrun.name] = failed_step_tail(cluster, state.namespace, taskrun, lines)
+                except ClusterError as e:  # e.g. no right to read pods/log: the report is still written
+                    tails[taskrun.name] = (taskrun.failed_step.name, f"(log not readable: {e})")
     return tails
 
 
