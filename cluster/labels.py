@@ -52,38 +52,18 @@ def git_commit(path: Path) -> Optional[tuple[str, bool]]:
     return commit, bool(status.stdout.strip())
 
 
-# (system, run id variables joined by "-", URL builder) — the first system whose id variable is set wins.
-def _github(env: Mapping[str, str]) -> Optional[str]:
-    if env.get("GITHUB_SERVER_URL") and env.get("GITHUB_REPOSITORY"):
-        return f"{env['GITHUB_SERVER_URL']}/{env['GITHUB_REPOSITORY']}/actions/runs/{env['GITHUB_RUN_ID']}"
-    return None
-
-
-_CI_SYSTEMS = (
-    ("tekflow", ("TEKFLOW_CI_RUN_ID",), lambda env: None),
-    ("github", ("GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT"), _github),
-    ("gitlab", ("CI_PIPELINE_ID", "CI_JOB_ID"), lambda env: env.get("CI_JOB_URL")),
-    ("buildkite", ("BUILDKITE_BUILD_ID",), lambda env: env.get("BUILDKITE_BUILD_URL")),
-    ("circleci", ("CIRCLE_WORKFLOW_ID", "CIRCLE_BUILD_NUM"), lambda env: env.get("CIRCLE_BUILD_URL")),
-    ("azure", ("BUILD_BUILDID",), lambda env: None),
-    ("jenkins", ("BUILD_TAG",), lambda env: env.get("BUILD_URL")),
-    ("tekton", ("TEKTON_PIPELINE_RUN",), lambda env: None),
-)
-
-
 def ci_run(env: Optional[Mapping[str, str]] = None) -> Optional[tuple[str, str, Optional[str]]]:
-    """(CI system, run id, run URL) from the environment of a CI job, or None outside CI."""
-    env = os.environ if env is None else env
-    for system, variables, url in _CI_SYSTEMS:
-        if env.get(variables[0]):
-            run_id = "-".join(env[v] for v in variables if env.get(v))
-            link = url(env)
-            if link and not link.startswith(("https://", "http://")):
-                link = None
-            if link and "@" in link.split("/")[2]:  # a URL with user info could carry a token
-                link = None
-            return system, run_id, link
-    return None
+    """(CI system, run id, run URL) of the CI job this runs in, or None outside CI: the allow-listed
+    fields of tekflow.tracking.ci (the same ones a tracked run is tagged with)."""
+    from tekflow.tracking.ci import ci_tags
+
+    tags = ci_tags(os.environ if env is None else env)
+    if not tags.get("ci.system") or not tags.get("ci.run_id"):
+        return None
+    url = tags.get("ci.run_url")
+    if url and (not url.startswith(("https://", "http://")) or "@" in url.split("/")[2]):
+        url = None  # not a web page, or one with user info
+    return tags["ci.system"], tags["ci.run_id"], url
 
 
 def provenance(source: Optional[Path], pipeline: Optional[str],

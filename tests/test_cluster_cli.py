@@ -108,7 +108,7 @@ def test_kubeconfig_problems(tmp_path):
 
 
 def test_prepare_compiles_as_compile_does_and_labels_the_run(tmp_path):
-    env = {"GITHUB_RUN_ID": "4242", "GITHUB_RUN_ATTEMPT": "2", "GITHUB_SERVER_URL": "https://example.test",
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "4242", "GITHUB_SERVER_URL": "https://example.test",
            "GITHUB_REPOSITORY": "org/repo", "GITHUB_TOKEN": TOKEN}
     submission = prepare(QUICKSTART, ["points=7"], "ci", env=env)
     compiled = subprocess.run([*TEKFLOW, "compile", str(QUICKSTART), "-p", "points=7"], capture_output=True,
@@ -118,8 +118,8 @@ def test_prepare_compiles_as_compile_does_and_labels_the_run(tmp_path):
     assert submission.namespace == "ci" and "namespace" not in run["metadata"]
     assert run["spec"] == expected["spec"]  # the same PipelineRun `tekflow compile` writes
     got = run["metadata"]["labels"]
-    assert got[labels.PIPELINE] == "quickstart" and got[labels.CI_SYSTEM] == "github"
-    assert got[labels.CI_RUN_ID] == "4242-2"
+    assert got[labels.PIPELINE] == "quickstart" and got[labels.CI_SYSTEM] == "github-actions"
+    assert got[labels.CI_RUN_ID] == "4242"
     assert run["metadata"]["annotations"][labels.CI_RUN_URL] == "https://example.test/org/repo/actions/runs/4242"
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     assert got[labels.GIT_COMMIT] == commit
@@ -164,10 +164,11 @@ def test_namespace_of_the_file_and_of_the_flag_must_agree(tmp_path):
 
 def test_ci_ids_and_label_values():
     assert labels.ci_run({}) is None
-    assert labels.ci_run({"CI_PIPELINE_ID": "77", "CI_JOB_ID": "9", "CI_JOB_URL": "https://gl.test/j/9"}) == \
-        ("gitlab", "77-9", "https://gl.test/j/9")
-    assert labels.ci_run({"BUILD_TAG": "jenkins-my job-12", "BUILD_URL": "https://user:pw@ci.test/12"}) == \
-        ("jenkins", "jenkins-my job-12", None)  # a URL with credentials is left out
+    assert labels.ci_run({"GITLAB_CI": "true", "CI_PIPELINE_ID": "77", "CI_JOB_URL": "https://gl.test/j/9"}) == \
+        ("gitlab-ci", "77", "https://gl.test/j/9")
+    jenkins = labels.ci_run({"JENKINS_URL": "https://ci.test", "BUILD_TAG": "jenkins-my job-12",
+                             "BUILD_URL": "https://user:pw@ci.test/12"})
+    assert jenkins[:2] == ("jenkins", "jenkins-my job-12") and "pw" not in str(jenkins)
     assert labels.label_value("jenkins-my job-12") == "jenkins-my-job-12"
     assert labels.label_value("-" + "x" * 80) == "x" * 63
     assert labels.is_label_value(labels.label_value("ä/b:c_"))

@@ -95,7 +95,8 @@ def has_node(api) -> bool:
 
 
 def tk(kubeconfig, *args, env=None, timeout=300):
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CI_", "BUILD", "TEKFLOW_CI"))}
+    full_env = {k: v for k, v in os.environ.items()
+                if not k.startswith(("GITHUB_", "CI_", "BUILD", "GITLAB", "JENKINS", "CIRCLE", "TRAVIS", "TEKTON_"))}
     full_env.update(env or {})
     return subprocess.run([*TEKFLOW, *args, "--kubeconfig", str(kubeconfig)], capture_output=True, text=True,
                           timeout=timeout, env=full_env, cwd=tempfile.mkdtemp(prefix="tekflow-cluster-"))
@@ -126,7 +127,7 @@ def until(predicate, timeout=90.0, every=0.5):
 
 
 def test_submit_labels_get_list_wait_timeout_and_cancel(kubeconfig, namespace, api, tmp_path):
-    ci = {"GITHUB_RUN_ID": "777", "GITHUB_RUN_ATTEMPT": "1", "GITHUB_SERVER_URL": "https://ci.test",
+    ci = {"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "777", "GITHUB_SERVER_URL": "https://ci.test",
           "GITHUB_REPOSITORY": "o/r"}
     proc = tk(kubeconfig, "submit", str(QUICKSTART), "-n", namespace, "-p", "points=9", env=ci)
     assert proc.returncode == 0, proc.stderr
@@ -139,7 +140,7 @@ def test_submit_labels_get_list_wait_timeout_and_cancel(kubeconfig, namespace, a
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
     assert labels["tekflow.dev/pipeline"] == "quickstart" and labels["tekflow.dev/git-commit"] == commit
-    assert labels["tekflow.dev/ci-system"] == "github" and labels["tekflow.dev/ci-run-id"] == "777-1"
+    assert labels["tekflow.dev/ci-system"] == "github-actions" and labels["tekflow.dev/ci-run-id"] == "777"
     assert obj["metadata"]["annotations"]["tekflow.dev/ci-run-url"] == "https://ci.test/o/r/actions/runs/777"
     assert {"name": "points", "value": "9"} in obj["spec"]["params"]
 
@@ -149,7 +150,7 @@ def test_submit_labels_get_list_wait_timeout_and_cancel(kubeconfig, namespace, a
     assert set(state["tasks"]) == {"make-dataset", "train", "evaluate"}
     assert state["tasks"]["make-dataset"]["taskruns"][0]["name"].startswith(run)
 
-    listed = tk(kubeconfig, "list", "-n", namespace, "-l", "tekflow.dev/ci-run-id=777-1", "--output", "json")
+    listed = tk(kubeconfig, "list", "-n", namespace, "-l", "tekflow.dev/ci-run-id=777", "--output", "json")
     assert listed.returncode == 0, listed.stderr
     assert [r["name"] for r in json.loads(listed.stdout)["runs"]] == [run]
     assert json.loads(tk(kubeconfig, "list", "-n", namespace, "-l", "tekflow.dev/ci-run-id=other",
