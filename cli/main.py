@@ -86,6 +86,7 @@ def cli() -> None:
 def compile_command(source: Path, output: Path | None, pipeline_name: str | None, params: tuple[str, ...],
                     tasks_output: Path | None, **flags: Any) -> None:
     """Compile SOURCE (a pipeline .py file or a KFP IR file) to a Tekton v1 PipelineRun."""
+    from tekflow.cli.outputs import write_file, write_stdout
     from tekflow.compiler import Compiler, tekton
     from tekflow.compiler.emit import to_yaml_documents
     from tekflow.compiler.parameters import parse_assignments
@@ -100,13 +101,13 @@ def compile_command(source: Path, output: Path | None, pipeline_name: str | None
     if tasks_output is not None:
         tasks = [d for d in documents if isinstance(d, tekton.Task)]
         documents = [d for d in documents if not isinstance(d, tekton.Task)]
-        tasks_output.write_text(to_yaml_documents(tasks))
+        write_file(tasks_output, to_yaml_documents(tasks))
         click.echo(f"wrote {tasks_output} ({len(tasks)} Tasks)", err=True)
     text = to_yaml_documents(documents)
     if output is None:
-        click.echo(text, nl=False)
+        write_stdout(text)
     else:
-        output.write_text(text)
+        write_file(output, text)
         click.echo(f"wrote {output}", err=True)
 
 

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
-import yaml
 from google.protobuf import json_format
 from kfp.pipeline_spec import pipeline_spec_pb2 as pb
 
 from tekflow.errors import TekflowError
+
+from . import ir_references
+from .documents import load_all
+from .ir_fields import mismatch
 
 PYTHON_SUFFIXES = (".py",)
 IR_SUFFIXES = (".yaml", ".yml", ".json")
@@ -132,9 +135,11 @@ def pipelines_in_file(path: Path) -> dict[str, Any]:
     try:
         spec.loader.exec_module(module)
     except SyntaxError as e:
-        raise TekflowError(f"{e.filename or path}:{e.lineno}: syntax error: {e.msg}") from None
+        raise TekflowError(_syntax_error(e, path)) from None
     except SystemExit as e:
         raise TekflowError(f"{path}: the file called exit({e.code}) while being imported") from None
+    except TekflowError as e:  # a tekflow check refused a value (a hint's argument): its message says which
+        raise TekflowError(f"{path}:{_user_line(e, path)}: {e}") from None
     except Exception as e:  # the user's module raised while building the pipeline
         raise TekflowError(f"{path}:{_user_line(e, path)}: {type(e).__name__}: {e}") from None
     finally:
@@ -144,6 +149,16 @@ def pipelines_in_file(path: Path) -> dict[str, Any]:
         for attr, value in vars(module).items()
         if isinstance(value, graph_component.GraphComponent)
     }
+
+
+def _syntax_error(error: SyntaxError, path: Path) -> str:
+    where = f"{error.filename or path}:{error.lineno}" if error.lineno else str(path)
+    if "null bytes" in error.msg:  # a binary file with a .py name
+        return f"{where}: not Python source text ({error.msg})"
+    if "unicode error" in error.msg:
+        return (f"{where}: not UTF-8 text ({error.msg}); save it as UTF-8 or declare its encoding in a "
+                "'# -*- coding: NAME -*-' line")
+    return f"{where}: syntax error: {error.msg}"
 
 
 def _user_line(error: BaseException, path: Path) -> str:
@@ -156,32 +171,36 @@ def _user_line(error: BaseException, path: Path) -> str:
 
 
 def load_ir_file(path: Path) -> PipelineIR:
-    text = path.read_text()
-    try:
-        documents = [d for d in yaml.safe_load_all(text) if d is not None]
-    except yaml.YAMLError as e:
-        raise TekflowError(f"{path}: not valid YAML/JSON: {str(e).splitlines()[0]}") from None
+    documents = load_all(path)
     if not documents or not isinstance(documents[0], dict):
         raise TekflowError(f"{path}: not a KFP IR file (expected a PipelineSpec mapping)")
     head = documents[0]
     if head.get("kind") in ("PipelineRun", "Pipeline", "Task"):
         raise TekflowError(f"{path}: this is a Tekton {head['kind']}, not KFP IR; it is already compiled")
-    if "pipelineSpec" in head and "root" not in head:  # a PipelineJob wrapper
+    if isinstance(head.get("pipelineSpec"), dict) and "root" not in head:  # a PipelineJob wrapper
         head = head["pipelineSpec"]
     if "root" not in head or "pipelineInfo" not in head:
         raise TekflowError(
             f"{path}: not a KFP IR file (no 'pipelineInfo'/'root'); write one with kfp.compiler.Compiler().compile(...)"
         )
-    spec = _parse_message(pb.PipelineSpec(), head, path, "PipelineSpec")
+    spec = _parse_message(pb.PipelineSpec(), head, path)
+    # deploymentSpec is a Struct in PipelineSpec; lowering reads it as this message (unknown fields ignored)
+    deployment = _parse_message(pb.PipelineDeploymentConfig(), head.get("deploymentSpec") or {}, path,
+                                "deploymentSpec", ignore_unknown=True)
     platform = pb.PlatformSpec()
     for extra in documents[1:]:
         if isinstance(extra, dict) and "platforms" in extra:
-            platform = _parse_message(pb.PlatformSpec(), extra, path, "PlatformSpec")
+            platform = _parse_message(pb.PlatformSpec(), extra, path)
+    ir_references.check(spec, deployment.executors, str(path))
     return PipelineIR(spec=spec, platform=platform, source=str(path))
 
 
-def _parse_message(message: Any, data: dict, path: Path, what: str) -> Any:
+def _parse_message(message: Any, data: Any, path: Path, where: str = "", ignore_unknown: bool = False) -> Any:
+    """`data` as `message`; a value of the wrong type is one error naming its path and the type it needs."""
     try:
-        return json_format.ParseDict(json.loads(json.dumps(data)), message)
+        # through JSON: YAML-only values (dates, sets) become text, as protobuf reads JSON
+        plain = json.loads(json.dumps(data, default=str))
+        return json_format.ParseDict(plain, message, ignore_unknown_fields=ignore_unknown)
     except json_format.ParseError as e:
-        raise TekflowError(f"{path}: invalid KFP {what}: {e}") from None
+        problem = mismatch(message.DESCRIPTOR, plain, where, ignore_unknown) or str(e).splitlines()[0]
+        raise TekflowError(f"{path}: invalid KFP IR: {problem}") from None

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from .names import is_dns_label, is_label_value, is_qualified_name
+
 Quantity = Union[str, int]
 
 
@@ -294,3 +296,154 @@ class PodDNSConfig:
     searches: list[str] = field(default_factory=list)
     options: list[PodDNSConfigOption] = field(default_factory=list)
 
+
+
+# Checks after Kubernetes' own validation of these types (pkg/apis/core/validation), for values a
+# user gives directly (dsl hints): each returns the first problem as "FIELD: what is wrong", or None.
+
+TOLERATION_OPERATORS = ("Equal", "Exists")
+TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+NODE_SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
+LABEL_SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
+_LABEL_KEY_RULE = ("an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.', "
+                   "starting and ending alphanumeric")
+_LABEL_VALUE_RULE = "at most 63 letters, digits, '-', '_' and '.', starting and ending alphanumeric"
+
+
+def label_key_problem(key: str, what: str) -> Optional[str]:
+    """'WHAT KEY is not a valid label key (the rule)', or None."""
+    if not is_qualified_name(key):
+        return f"{what} {key!r} is not a valid label key ({_LABEL_KEY_RULE})"
+    return None
+
+
+def label_value_problem(value: str, what: str) -> Optional[str]:
+    if not is_label_value(value):
+        return f"{what} {value!r} is not a valid label value ({_LABEL_VALUE_RULE})"
+    return None
+
+
+def labels_problem(labels: dict[str, str], what: str) -> Optional[str]:
+    for key, value in labels.items():
+        problem = label_key_problem(key, f"{what} key") or label_value_problem(value, f"{what}[{key!r}]")
+        if problem:
+            return problem
+    return None
+
+
+def toleration_problem(toleration: Toleration, where: str) -> Optional[str]:
+    key, operator, value, effect = (toleration.key or "", toleration.operator or "", toleration.value or "",
+                                    toleration.effect or "")
+    if operator not in ("", *TOLERATION_OPERATORS):
+        return f"{where}.operator: {operator!r} is not supported (Equal or Exists; empty means Equal)"
+    if key:
+        problem = label_key_problem(key, f"{where}.key")
+        if problem:
+            return problem
+    elif operator != "Exists":
+        return f"{where}.operator: must be 'Exists' when key is empty (which tolerates every taint)"
+    if toleration.toleration_seconds is not None and effect != "NoExecute":
+        return f"{where}.effect: must be 'NoExecute' when tolerationSeconds is set"
+    if operator == "Exists" and value:
+        return f"{where}.value: must be empty when operator is 'Exists'"
+    if operator != "Exists":
+        problem = label_value_problem(value, f"{where}.value")
+        if problem:
+            return problem
+    if effect and effect not in TAINT_EFFECTS:
+        return f"{where}.effect: {effect!r} is not supported ({', '.join(TAINT_EFFECTS)}; empty means all)"
+    return None
+
+
+def affinity_problem(affinity: Affinity, where: str) -> Optional[str]:
+    node = affinity.node_affinity
+    if node is not None:
+        required = node.required_during_scheduling_ignored_during_execution
+        path = f"{where}.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+        if required is not None:
+            if not required.node_selector_terms:
+                return f"{path}.nodeSelectorTerms: must have at least one node selector term"
+            for i, term in enumerate(required.node_selector_terms):
+                problem = _node_selector_term_problem(term, f"{path}.nodeSelectorTerms[{i}]")
+                if problem:
+                    return problem
+        path = f"{where}.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution"
+        for i, preferred in enumerate(node.preferred_during_scheduling_ignored_during_execution):
+            problem = _weight_problem(preferred.weight, f"{path}[{i}].weight") or \
+                _node_selector_term_problem(preferred.preference, f"{path}[{i}].preference")
+            if problem:
+                return problem
+    for name, pod in (("podAffinity", affinity.pod_affinity), ("podAntiAffinity", affinity.pod_anti_affinity)):
+        if pod is None:
+            continue
+        path = f"{where}.{name}.requiredDuringSchedulingIgnoredDuringExecution"
+        for i, term in enumerate(pod.required_during_scheduling_ignored_during_execution):
+            problem = _pod_affinity_term_problem(term, f"{path}[{i}]")
+            if problem:
+                return problem
+        path = f"{where}.{name}.preferredDuringSchedulingIgnoredDuringExecution"
+        for i, weighted in enumerate(pod.preferred_during_scheduling_ignored_during_execution):
+            problem = _weight_problem(weighted.weight, f"{path}[{i}].weight") or \
+                _pod_affinity_term_problem(weighted.pod_affinity_term, f"{path}[{i}].podAffinityTerm")
+            if problem:
+                return problem
+    return None
+
+
+def _weight_problem(weight: int, where: str) -> Optional[str]:
+    return None if 1 <= weight <= 100 else f"{where}: {weight} is not in the range 1-100"
+
+
+def _node_selector_term_problem(term: NodeSelectorTerm, where: str) -> Optional[str]:
+    for i, requirement in enumerate(term.match_expressions):
+        at = f"{where}.matchExpressions[{i}]"
+        operator, count = requirement.operator, len(requirement.values)
+        if operator not in NODE_SELECTOR_OPERATORS:
+            return f"{at}.operator: {operator!r} is not supported ({', '.join(NODE_SELECTOR_OPERATORS)})"
+        if operator in ("In", "NotIn") and not count:
+            return f"{at}.values: must be given when operator is 'In' or 'NotIn'"
+        if operator in ("Exists", "DoesNotExist") and count:
+            return f"{at}.values: must be empty when operator is 'Exists' or 'DoesNotExist'"
+        if operator in ("Gt", "Lt") and count != 1:
+            return f"{at}.values: must be a single value when operator is 'Gt' or 'Lt'"
+        problem = label_key_problem(requirement.key, f"{at}.key")
+        if problem:
+            return problem
+    for i, requirement in enumerate(term.match_fields):
+        at = f"{where}.matchFields[{i}]"
+        if requirement.key != "metadata.name":
+            return f"{at}.key: {requirement.key!r} is not supported (only metadata.name)"
+        if requirement.operator not in ("In", "NotIn"):
+            return f"{at}.operator: {requirement.operator!r} is not supported (In or NotIn)"
+        if len(requirement.values) != 1:
+            return f"{at}.values: must have exactly one value"
+    return None
+
+
+def _pod_affinity_term_problem(term: PodAffinityTerm, where: str) -> Optional[str]:
+    if not term.topology_key:
+        return f"{where}.topologyKey: must not be empty"
+    problem = label_key_problem(term.topology_key, f"{where}.topologyKey")
+    if problem:
+        return problem
+    for i, namespace in enumerate(term.namespaces):
+        if not is_dns_label(namespace):
+            return f"{where}.namespaces[{i}]: {namespace!r} is not a valid namespace name (a DNS-1123 label)"
+    selector = term.label_selector
+    if selector is None:
+        return None
+    problem = labels_problem(selector.match_labels, f"{where}.labelSelector.matchLabels")
+    if problem:
+        return problem
+    for i, requirement in enumerate(selector.match_expressions):
+        at = f"{where}.labelSelector.matchExpressions[{i}]"
+        if requirement.operator not in LABEL_SELECTOR_OPERATORS:
+            return f"{at}.operator: {requirement.operator!r} is not supported ({', '.join(LABEL_SELECTOR_OPERATORS)})"
+        if requirement.operator in ("In", "NotIn") and not requirement.values:
+            return f"{at}.values: must be given when operator is 'In' or 'NotIn'"
+        if requirement.operator in ("Exists", "DoesNotExist") and requirement.values:
+            return f"{at}.values: must be empty when operator is 'Exists' or 'DoesNotExist'"
+        problem = label_key_problem(requirement.key, f"{at}.key")
+        if problem:
+            return problem
+    return None

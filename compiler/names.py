@@ -32,6 +32,15 @@ def is_label_value(text: str) -> bool:
     return len(text) <= DNS_LABEL_MAX and bool(_LABEL_VALUE.match(text))
 
 
+def is_qualified_name(text: str) -> bool:
+    """Label keys, node selector and toleration keys: an optional DNS-subdomain prefix and '/',
+    then a non-empty name with a label value's syntax."""
+    parts = text.split("/")
+    if len(parts) > 2 or (len(parts) == 2 and not is_dns_subdomain(parts[0])):
+        return False
+    return bool(parts[-1]) and is_label_value(parts[-1])
+
+
 def is_quantity(text: str) -> bool:
     return bool(_QUANTITY.match(text))
 

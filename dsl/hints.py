@@ -20,6 +20,10 @@ from typing import Any, Callable, Optional
 
 from google.protobuf import json_format
 
+from .hint_checks import HintError, HintTypeError, check_gpu, check_scheduling
+
+__all__ = ["HintError", "HintTypeError", "gpu", "schedule", "schedule_pipeline"]
+
 KEY = "tekflow"
 
 
@@ -45,8 +49,10 @@ def gpu(task: Any, count: float = 1, vendor: str = "nvidia", product: Optional[s
     shared: a time-sliced share of a GPU rather than a whole one; cpu, memory: what the step
     needs beside the GPUs (requested and limited to that amount).
     """
-    _config(task)["accelerator"] = {"count": count, "vendor": vendor, "shared": shared,
-                                    **_given(product=product, min_memory=min_memory, mig=mig, cpu=cpu, memory=memory)}
+    config = _config(task)
+    count = check_gpu("dsl.gpu", count, vendor, product, min_memory, mig, shared, cpu, memory)
+    config["accelerator"] = {"count": count, "vendor": vendor, "shared": shared,
+                             **_given(product=product, min_memory=min_memory, mig=mig, cpu=cpu, memory=memory)}
     return task
 
 
@@ -69,7 +75,10 @@ def schedule(task: Any, queue: Optional[str] = None, priority: Optional[str] = N
     camelCase as in a pod spec, merged with what the GPU hints add; gang: a name shared by tasks
     whose pods must start together (every TaskRun of a loop's task counts).
     """
-    _config(task).setdefault("scheduling", {}).update(
+    config = _config(task)
+    check_scheduling("dsl.schedule", queue, priority, priority_class, spot, node_selector, tolerations, affinity,
+                      gang)
+    config.setdefault("scheduling", {}).update(
         _scheduling(queue, priority, priority_class, spot, node_selector, tolerations, affinity, gang))
     return task
 
@@ -81,6 +90,8 @@ def schedule_pipeline(queue: Optional[str] = None, priority: Optional[str] = Non
                       affinity: Optional[dict[str, Any]] = None, gang: Optional[str] = None) -> Callable[[Any], Any]:
     """`schedule` for every task of a pipeline (sub-pipelines included); a task's own
     `dsl.schedule` values win. A decorator, written above `@dsl.pipeline`."""
+    check_scheduling("dsl.schedule_pipeline", queue, priority, priority_class, spot, node_selector, tolerations,
+                      affinity, gang)
     defaults = _scheduling(queue, priority, priority_class, spot, node_selector, tolerations, affinity, gang)
 
     def decorate(pipeline: Any) -> Any:

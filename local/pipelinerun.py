@@ -11,9 +11,8 @@ import copy
 from pathlib import Path
 from typing import Any, Optional
 
-import yaml
-
 from tekflow.compiler import tekton
+from tekflow.compiler.documents import DocumentError, load_all
 from tekflow.compiler.serde import ModelError
 from tekflow.compiler.validation import AdmissionError, admit, check_run_start
 from tekflow.errors import NotSupportedError, TekflowError
@@ -31,10 +30,10 @@ def is_tekton_file(path: Path) -> bool:
     if path.suffix not in TEKTON_SUFFIXES or not path.is_file():
         return False
     try:
-        for doc in yaml.safe_load_all(path.read_text()):
+        for doc in load_all(path):
             if isinstance(doc, dict):
                 return str(doc.get("apiVersion", "")).startswith("tekton.dev/")
-    except yaml.YAMLError:
+    except DocumentError:  # not readable as YAML: the KFP IR loader says why
         return False
     return False
 
@@ -61,12 +60,7 @@ def load_file(path: Path, definitions: tuple[Path, ...] = ()) -> tekton.Pipeline
 
 
 def _documents(path: Path) -> list[Any]:
-    try:
-        docs = [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
-    except yaml.YAMLError as e:
-        raise TekflowError(f"{path}: not valid YAML: {e}") from None
-    except OSError as e:
-        raise TekflowError(f"{path}: {e.strerror}") from None
+    docs = load_all(path)  # within tekflow's size, depth and alias limits; errors name the file
     objects = []
     for i, doc in enumerate(docs):
         if isinstance(doc, dict) and doc.get("kind") in LOCALLY_IRRELEVANT_KINDS:

@@ -56,12 +56,23 @@ def apply(ctx: Lowering, hint: dict[str, Any], profile: Profile, spec: tekton.Pi
         template.node_selector.update({str(k): str(v) for k, v in selector.items()})
         for toleration in tolerations:
             tolerate(template, k8s.Toleration(**toleration))
-    for key, value in (hint.get("node_selector") or {}).items():
-        template.node_selector[str(key)] = label_value(value, f"node selector {key}", where)
-    for toleration in hint.get("tolerations") or []:
-        tolerate(template, _parse(k8s.Toleration, toleration, "toleration", where))
+    selector = _parse(dict[str, str], hint.get("node_selector") or {}, "node_selector", where)
+    _check(k8s.labels_problem(selector, "node_selector"), where)
+    template.node_selector.update(selector)
+    for i, given in enumerate(_parse(list[Any], hint.get("tolerations") or [], "tolerations", where)):
+        toleration = _parse(k8s.Toleration, given, f"tolerations[{i}]", where)
+        _check(k8s.toleration_problem(toleration, f"tolerations[{i}]"), where)
+        tolerate(template, toleration)
     if hint.get("affinity"):
-        _merge_affinity(template, _parse(k8s.Affinity, hint["affinity"], "affinity", where))
+        affinity = _parse(k8s.Affinity, hint["affinity"], "affinity", where)
+        _check(k8s.affinity_problem(affinity, "affinity"), where)
+        _merge_affinity(template, affinity)
+
+
+def _check(problem: Optional[str], where: str) -> None:
+    """Kubernetes' rules (tekflow.compiler.k8s), as dsl.schedule checks them at the call: for IR files."""
+    if problem:
+        raise TekflowError(f"{where}: {problem}")
 
 
 def _parse(cls: type, data: Any, what: str, where: str) -> Any:
