@@ -31,6 +31,12 @@ func runContainer(specPath string) int {
 	if len(spec.Argv) == 0 {
 		return fail(fmt.Errorf("no command"))
 	}
+	if spec.Hostname != "" {
+		// The node starts this process in a UTS namespace of its own.
+		if err := syscall.Sethostname([]byte(spec.Hostname)); err != nil {
+			return fail(fmt.Errorf("hostname: %w", err))
+		}
+	}
 	if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
 		return fail(fmt.Errorf("private mount namespace: %w", err))
 	}

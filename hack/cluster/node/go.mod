@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/prometheus/client_model v0.6.3
+	github.com/sirupsen/logrus v1.10.2
 	github.com/virtual-kubelet/virtual-kubelet v1.14.1
 	golang.org/x/sys v0.48.0
 	k8s.io/api v0.37.1

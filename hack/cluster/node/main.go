@@ -25,7 +25,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sirupsen/logrus"
 	"github.com/virtual-kubelet/virtual-kubelet/log"
+	logruslogger "github.com/virtual-kubelet/virtual-kubelet/log/logrus"
 	"github.com/virtual-kubelet/virtual-kubelet/node"
 	"github.com/virtual-kubelet/virtual-kubelet/node/nodeutil"
 	corev1 "k8s.io/api/core/v1"
@@ -80,7 +82,14 @@ func main() {
 	)
 	flag.Var(&binds, "bind", "PATH=HOSTDIR: bind HOSTDIR at PATH in every container (repeatable)")
 	flag.Var(&images, "image-command", "IMAGE=PATH: program run for a container of IMAGE that names no command (repeatable)")
+	verbose := flag.Bool("v", false, "debug logging")
 	flag.Parse()
+	lr := logrus.New()
+	lr.SetLevel(logrus.InfoLevel)
+	if *verbose {
+		lr.SetLevel(logrus.DebugLevel)
+	}
+	log.L = logruslogger.FromLogrus(logrus.NewEntry(lr))
 
 	bindMap, err := pairs(binds, "bind")
 	if err != nil {

@@ -247,10 +247,11 @@ func (pr *podRun) isDeleting() bool {
 
 // containerSpec is what the `container` sub-command reads.
 type containerSpec struct {
-	Argv   []string `json:"argv"`
-	Env    []string `json:"env"`
-	Dir    string   `json:"dir"`
-	Mounts []mount  `json:"mounts"`
+	Argv     []string `json:"argv"`
+	Env      []string `json:"env"`
+	Dir      string   `json:"dir"`
+	Hostname string   `json:"hostname"`
+	Mounts   []mount  `json:"mounts"`
 }
 
 type mount struct {
@@ -316,7 +317,11 @@ func (p *Provider) runContainer(logger log.Logger, pr *podRun, c corev1.Containe
 		argv = append(argv, expand(a, lookup))
 	}
 
-	spec := containerSpec{Argv: argv, Dir: c.WorkingDir}
+	// No image brings a working directory: "/" unless the container names one.
+	spec := containerSpec{Argv: argv, Dir: c.WorkingDir, Hostname: strings.TrimRight(truncate(pod.Name, 63), "-.")}
+	if spec.Dir == "" {
+		spec.Dir = "/"
+	}
 	for k, v := range env {
 		spec.Env = append(spec.Env, k+"="+v)
 	}
@@ -363,7 +368,7 @@ func (p *Provider) runContainer(logger log.Logger, pr *podRun, c corev1.Containe
 	cmd := exec.Command(p.self, "container", specPath)
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS, Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWUTS, Setpgid: true}
 
 	pr.mu.Lock()
 	if pr.deleting {
@@ -450,6 +455,13 @@ func (p *Provider) runContainer(logger log.Logger, pr *podRun, c corev1.Containe
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
 
 func readTermination(termPath, logPath string, policy corev1.TerminationMessagePolicy, code int) string {
 	b, _ := os.ReadFile(termPath)
