@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from .field_errors import Errors, error
+from .field_errors import Errors, error, go_quote
 
 _PARAMETER = r".*?(\[\*\])?"
 _BRACES = "(\\$(\\({prefix}(\\.(?P<var1>{sub})|\\[\"(?P<var2>{sub})\"\\]|\\['(?P<var3>{sub})'\\])\\)))"
@@ -54,7 +54,7 @@ def unknown_variables(value: str, prefix: str, known: set[str]) -> Errors:
         return error(malformed, "")
     for name in names:
         if _ARRAY_INDEXING.sub("", name) not in known:
-            return error(f'non-existent variable in "{value}"', "")
+            return error(f"non-existent variable in {go_quote(value)}", "")
     return Errors()
 
 
@@ -64,14 +64,14 @@ def prohibited_variables(value: str, prefix: str, prohibited: set[str]) -> Error
     if malformed:
         return error(malformed, "")
     if any(name.removesuffix("[*]") in prohibited for name in names):
-        return error(f'variable type invalid in "{value}"', "")
+        return error(f"variable type invalid in {go_quote(value)}", "")
     return Errors()
 
 
 def entire_prohibited_variables(value: str, prefix: str, prohibited: set[str]) -> Errors:
     """Like prohibited_variables, but `obj.key` is a different name than `obj` (a key is fine)."""
     if any(name.removesuffix("[*]") in prohibited for name in _entire_variables(value, prefix)):
-        return error(f'variable type invalid in "{value}"', "")
+        return error(f"variable type invalid in {go_quote(value)}", "")
     return Errors()
 
 
@@ -83,7 +83,7 @@ def isolated_reference(value: str, prefix: str, arrays: set[str]) -> Errors:
     first = _pattern(prefix).search(value)
     for name in names:
         if name.removesuffix("[*]") in arrays and first is not None and len(first.group(0)) != len(value):
-            return error(f'variable is not properly isolated in "{value}"', "")
+            return error(f"variable is not properly isolated in {go_quote(value)}", "")
     return Errors()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tekflow.compiler import tekton
 
-from .field_errors import Errors, error, invalid_value, missing_field
+from .field_errors import Errors, error, go_quote, invalid_value, missing_field
 
 OPERATORS = ("in", "notin")
 
@@ -25,7 +25,7 @@ def _expression(when: tekton.WhenExpression) -> Errors:
     if not (when.input or when.operator or when.values):
         return missing_field("")
     if when.operator not in OPERATORS:
-        return invalid_value(f'operator "{when.operator or ""}" is not recognized. valid operators: '
+        return invalid_value(f"operator {go_quote(when.operator or '')} is not recognized. valid operators: "
                              f"{','.join(OPERATORS)}", "")
     if not when.values:
         return invalid_value("expecting non-empty values field", "")
