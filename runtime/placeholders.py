@@ -21,7 +21,7 @@ INPUT_PARAMETER = re.compile(r"^\.inputs\.parameters\['([^']+)'\]$")
 
 
 class PlaceholderError(ValueError):
-    pass
+    """A placeholder this launcher cannot resolve: a one-line launcher error (runtime/__main__.py)."""
 
 
 @dataclass

@@ -11,7 +11,7 @@ import os
 import re
 import sys
 import time
-from typing import Any, Callable
+from typing import Any
 
 from tekflow.compiler import conditions
 
@@ -86,8 +86,7 @@ def _prepare_one(launch: Launch, io: str, coord: list[int], items: list[Any]) ->
             parameter_values[name] = _typed(name, value, kfp_type)
     # after the values they refer to; values themselves are data, never scanned for placeholders
     for name, (text, kfp_type) in constants.items():
-        parameter_values[name] = _typed(name, _placeholders(placeholders.resolve_constant, text, parameter_values,
-                                                            run), kfp_type)
+        parameter_values[name] = _typed(name, placeholders.resolve_constant(text, parameter_values, run), kfp_type)
 
     input_artifacts = {}
     for name, entry in spec["inputs"]["artifacts"].items():
@@ -199,28 +198,21 @@ def _command(launch: Launch, executor_input: dict[str, Any], run: placeholders.R
     # IfPresent asks whether the task was given the input, so it sees only the given ones; every
     # other placeholder and `{{$}}` see the declared defaults too, as KFP's own launcher does.
     given = placeholder_utils.get_provided_inputs(executor_input)
-    return _placeholders(placeholders.resolve_command, command, _with_defaults(executor_input, launch.spec["component"]),
-                         given, run)
+    return placeholders.resolve_command(command, _with_defaults(executor_input, launch.spec["component"]), given, run)
 
 
 def _check_argument_sizes(argv: list[str], parameter_values: dict[str, Any]) -> None:
     """What exec would refuse ("Argument list too long"), said with the inputs that make it large:
     several large values in one `{{$}}`, or a task output too large for a command line."""
     for index, arg in enumerate(argv):
-        size = len(arg.encode("utf-8", "surrogateescape"))
+        size = len(arg.encode("utf-8", "surrogatepass"))
         if size > values.MAX_ARGUMENT_BYTES:
-            sizes = sorted(((len(json.dumps(v)), n) for n, v in parameter_values.items()), reverse=True)
+            sizes = sorted(((len(json.dumps(v, ensure_ascii=False).encode("utf-8", "surrogatepass")), n)
+                            for n, v in parameter_values.items()), reverse=True)
             largest = ", ".join(f"{n!r} ({s} bytes)" for s, n in sizes[:3])
             raise PrepareError(f"argument {index} of the component's command would be {size} bytes, more than the "
                                f"{values.MAX_ARGUMENT_BYTES} Linux passes in one argument; its largest inputs: "
                                f"{largest or 'none'}: pass large data as artifacts")
-
-
-def _placeholders(resolve: Callable[..., Any], *args: Any) -> Any:
-    try:
-        return resolve(*args)
-    except placeholders.PlaceholderError as e:
-        raise PrepareError(str(e)) from None
 
 
 def _run_values(launch: Launch, coord: list[int]) -> placeholders.RunValues:
