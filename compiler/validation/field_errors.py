@@ -59,14 +59,17 @@ class Errors:
         return len(self._errors)
 
     def also(self, *others: "Errors | FieldError | None") -> "Errors":
+        others = tuple(o for o in others if o)
+        if not others:  # the common case: nothing wrong, no copy
+            return self
         errors = list(self._errors)
         for other in others:
-            if other is None:
-                continue
             errors.extend([other] if isinstance(other, FieldError) else list(other))
         return Errors(errors)
 
     def via_field(self, *prefix: str) -> "Errors":
+        if not self._errors:
+            return self
         return Errors(FieldError(e.message, tuple(_flatten([*prefix, p]) for p in e.paths), e.details)
                       for e in self._errors)
 
