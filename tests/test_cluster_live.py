@@ -179,7 +179,8 @@ def test_submit_labels_get_list_wait_timeout_and_cancel(kubeconfig, namespace, a
     assert ended.returncode == 3, ended.stderr
     report = json.loads(ended.stdout)
     assert report["status"] == "Cancelled" and report["timed_out"] is False and report["reason"] == "Cancelled"
-    assert report["tasks"]["make-dataset"]["status"] == "Cancelled"
+    statuses = {t["status"] for t in report["tasks"].values()}  # a node may have finished the first task
+    assert statuses - {"Succeeded"} and statuses <= {"Succeeded", "Cancelled", "Skipped"}, report["tasks"]
     again = tk(kubeconfig, "cancel", run, "-n", namespace)
     assert again.returncode == 0 and "already ended (Cancelled)" in again.stderr
 
