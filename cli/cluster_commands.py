@@ -228,12 +228,16 @@ def _print_state(state, stream) -> None:
     console = Console(file=stream, highlight=False, width=max(100, Console(file=stream).width))
     took = f" in {state.duration_s:.1f}s" if state.duration_s is not None else ""
     reason = f" ({state.reason})" if state.reason and state.reason != state.status else ""
-    table = Table(title=f"{state.namespace}/{state.name}: {state.status}{reason}{took}", title_justify="left")
+    console.print(f"{state.namespace}/{state.name}: {state.status}{reason}{took}")
+    table = Table()
     table.add_column("task")
     table.add_column("status")
     table.add_column("time", justify="right")
     table.add_column("note")
-    for name, task in state.tasks.items():
+    last = float("inf")
+    order = sorted(state.tasks.items(), key=lambda kv: (kv[1].is_finally,
+                                                         kv[1].started.timestamp() if kv[1].started else last))
+    for name, task in order:  # in the order they started; those that did not, then finally tasks, last
         note = task.message if task.status in ("Failed", "Skipped", "Cancelled", "Pending") else ""
         if task.retries:
             note = f"retried {task.retries}x; " + note
@@ -333,12 +337,18 @@ def logs_command(run: str, task: Optional[str], follow: bool, namespace: Optiona
 
     cluster = _connect(kubeconfig, context)
     namespace = namespace or cluster.connection.namespace
-    if follow:
-        follow_logs(cluster, run, namespace, sys.stdout, task)
-        return
-    state = snapshot(cluster, run, namespace)
-    if print_logs(cluster, state, sys.stdout, task) == 0:
-        click.echo(f"run {run}: no step has started yet ({state.status})", err=True)
+    try:
+        if follow:
+            follow_logs(cluster, run, namespace, sys.stdout, task)
+            return
+        state = snapshot(cluster, run, namespace)
+        if print_logs(cluster, state, sys.stdout, task) == 0:
+            click.echo(f"run {run}: no step has started yet ({state.status})", err=True)
+    except BrokenPipeError:  # `tekflow logs R | head`: the reader has what it wanted
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
 
 
 @click.command("cancel")
