@@ -13,8 +13,14 @@ SCHEMA = Path(__file__).with_name("cluster_junit.xsd")
 
 
 def _valid(text: str) -> ET.Element:
-    xmlschema = pytest.importorskip("xmlschema")
-    xmlschema.XMLSchema(str(SCHEMA)).validate(text)
+    """Parsed; validated against the schema too where xmlschema is installed (the structure is
+    asserted by each test either way; test_the_schema_refuses_what_ci_readers_refuse needs it)."""
+    try:
+        import xmlschema
+    except ImportError:
+        xmlschema = None
+    if xmlschema is not None:
+        xmlschema.XMLSchema(str(SCHEMA)).validate(text)
     return ET.fromstring(text.encode())
 
 
