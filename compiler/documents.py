@@ -14,7 +14,7 @@ from typing import Any, Union
 
 import yaml
 from yaml.composer import Composer
-from yaml.constructor import SafeConstructor
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.events import AliasEvent
 from yaml.resolver import Resolver
 
@@ -79,11 +79,13 @@ def load_one(path: PathLike) -> Any:
 
 
 def _first_line(error: yaml.YAMLError) -> str:
-    problem = getattr(error, "problem", None)
-    mark = getattr(error, "problem_mark", None)
-    if problem and mark is not None:
-        return f"{problem} (line {mark.line + 1}, column {mark.column + 1})"
-    return str(error).splitlines()[0]
+    """PyYAML's context and problem, each with its line, on one line."""
+    parts = []
+    for text, mark in ((getattr(error, "context", None), getattr(error, "context_mark", None)),
+                       (getattr(error, "problem", None), getattr(error, "problem_mark", None))):
+        if text:
+            parts.append(f"{text} (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else text)
+    return "; ".join(parts) or str(error).splitlines()[0]
 
 
 class _BoundedComposer(Composer):
@@ -150,3 +152,13 @@ class _Loader(_BoundedComposer, _Parser, SafeConstructor, Resolver):  # type: ig
         _BoundedComposer.__init__(self, path)
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        try:
+            return SafeConstructor.construct_yaml_int(self, node)
+        except ValueError:  # Python reads at most 4300 digits (sys.int_info.default_max_str_digits)
+            raise ConstructorError(None, None, f"an integer of {len(node.value)} digits is too long to read",
+                                   node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)

@@ -19,7 +19,7 @@ from tekflow.errors import TekflowError
 
 from . import ir_references
 from .documents import load_all
-from .ir_fields import mismatch
+from .ir_fields import mismatch, unrepresentable_number
 
 PYTHON_SUFFIXES = (".py",)
 IR_SUFFIXES = (".yaml", ".yml", ".json")
@@ -191,16 +191,33 @@ def load_ir_file(path: Path) -> PipelineIR:
     for extra in documents[1:]:
         if isinstance(extra, dict) and "platforms" in extra:
             platform = _parse_message(pb.PlatformSpec(), extra, path)
+            _check_kubernetes_settings(extra, path)
     ir_references.check(spec, deployment.executors, str(path))
     return PipelineIR(spec=spec, platform=platform, source=str(path))
 
 
+def _check_kubernetes_settings(platform_spec: dict, path: Path) -> None:
+    """kfp-kubernetes keeps each task's settings in a Struct; their types are its message's."""
+    try:
+        from kfp.kubernetes.kubernetes_executor_config_pb2 import KubernetesExecutorConfig
+    except ImportError:  # kfp-kubernetes not installed: its settings are read as they are
+        return
+    where = "platforms.kubernetes.deploymentSpec.executors"
+    executors = ((platform_spec["platforms"].get("kubernetes") or {}).get("deploymentSpec") or {}).get("executors")
+    for label, config in (executors or {}).items():
+        _parse_message(KubernetesExecutorConfig(), config, path, f"{where}.{label}", ignore_unknown=True)
+
+
 def _parse_message(message: Any, data: Any, path: Path, where: str = "", ignore_unknown: bool = False) -> Any:
     """`data` as `message`; a value of the wrong type is one error naming its path and the type it needs."""
+    # through JSON: YAML-only values (dates, sets) become text, as protobuf reads JSON
+    plain = json.loads(json.dumps(data, default=str))
+    # first our own walk: protobuf reads some wrong shapes without a word (a string for a message
+    # whose unknown fields are ignored) and names others in its C++ API's terms
+    problem = unrepresentable_number(plain, where) or mismatch(message.DESCRIPTOR, plain, where, ignore_unknown)
+    if problem:
+        raise TekflowError(f"{path}: invalid KFP IR: {problem}")
     try:
-        # through JSON: YAML-only values (dates, sets) become text, as protobuf reads JSON
-        plain = json.loads(json.dumps(data, default=str))
         return json_format.ParseDict(plain, message, ignore_unknown_fields=ignore_unknown)
     except json_format.ParseError as e:
-        problem = mismatch(message.DESCRIPTOR, plain, where, ignore_unknown) or str(e).splitlines()[0]
-        raise TekflowError(f"{path}: invalid KFP IR: {problem}") from None
+        raise TekflowError(f"{path}: invalid KFP IR: {str(e).splitlines()[0]}") from None

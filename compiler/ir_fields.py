@@ -3,12 +3,13 @@
 protobuf's own parse errors name field types of its C++ API ("expected string or bytes-like
 object, got 'float'") and lose map keys; this walk over the message's descriptor names the
 path as written in the file (`deploymentSpec.executors.exec-train.container.image`) and the
-type the field wants. It runs only after protobuf refused the data, to explain why.
+type the field wants.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any, Optional
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
@@ -19,13 +20,13 @@ _INTEGERS = {FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_INT64, FieldDescri
              FieldDescriptor.TYPE_SFIXED64}
 _NUMBERS = {FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT}
 _STRINGS = {FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_BYTES}
-_ANY_VALUE = {"google.protobuf.Value", "google.protobuf.Struct", "google.protobuf.ListValue"}
+_LARGEST_DOUBLE = int(sys.float_info.max)
 
 
 def mismatch(descriptor: Descriptor, data: Any, path: str, ignore_unknown: bool = False) -> Optional[str]:
     """'PATH: expected …, got …' for the first value that does not fit, else None."""
-    if descriptor.full_name in _ANY_VALUE:
-        return _any_value(descriptor.full_name, data, path)
+    if descriptor.full_name.startswith("google.protobuf."):
+        return _well_known(descriptor.full_name, data, path)
     if not isinstance(data, dict):
         return _expected(path, "a mapping", data)
     by_name = {**{f.name: f for f in descriptor.fields}, **{f.json_name: f for f in descriptor.fields}}
@@ -46,6 +47,21 @@ def mismatch(descriptor: Descriptor, data: Any, path: str, ignore_unknown: bool 
         if value is None:
             continue  # protobuf reads null as "not set"
         problem = _field(field, value, where, ignore_unknown)
+        if problem:
+            return problem
+    return None
+
+
+def unrepresentable_number(data: Any, path: str) -> Optional[str]:
+    """'PATH: …' for the first number protobuf's JSON cannot hold (NaN, infinity, beyond a double)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return f"{path}: {data!r} is not a number KFP IR can hold (JSON has no NaN or infinity)"
+    if isinstance(data, int) and not isinstance(data, bool) and abs(data) > _LARGEST_DOUBLE:
+        return f"{path}: an integer of {data.bit_length()} bits is too large for KFP IR (at most about 1.8e308)"
+    children = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in children:
+        problem = unrepresentable_number(value, f"{path}[{key}]" if isinstance(data, list) else
+                                         f"{path}.{key}" if path else str(key))
         if problem:
             return problem
     return None
@@ -99,11 +115,13 @@ def _repeated(field: FieldDescriptor) -> bool:
     return bool(flag) if flag is not None else field.label == FieldDescriptor.LABEL_REPEATED
 
 
-def _any_value(full_name: str, data: Any, path: str) -> Optional[str]:
-    if full_name == "google.protobuf.Struct" and not isinstance(data, dict):
-        return _expected(path, "a mapping", data)
-    if full_name == "google.protobuf.ListValue" and not isinstance(data, list):
-        return _expected(path, "a list", data)
+def _well_known(full_name: str, data: Any, path: str) -> Optional[str]:
+    """Struct, Duration… have their own JSON forms; what they accept beyond these, protobuf checks."""
+    wanted = {"google.protobuf.Struct": (dict, "a mapping"), "google.protobuf.ListValue": (list, "a list"),
+              "google.protobuf.Duration": (str, "a duration such as '30s'"),
+              "google.protobuf.Timestamp": (str, "an RFC 3339 time")}.get(full_name)
+    if wanted is not None and not isinstance(data, wanted[0]):
+        return _expected(path, wanted[1], data)
     return None
 
 

@@ -33,7 +33,12 @@ def run(ctx: Lowering) -> None:
     for node in ctx.nodes.values():
         config = executors.get(node.component.executor_label)
         if config:
-            _apply(ctx, node, config)
+            try:
+                _apply(ctx, node, config)
+            except KeyError as e:  # an IR file's setting without a field kfp-kubernetes always writes
+                raise TekflowError(f"task {node.kfp_name!r}: a kfp-kubernetes setting has no {e.args[0]!r} field "
+                                   f"(platforms.kubernetes.deploymentSpec.executors."
+                                   f"{node.component.executor_label})") from None
 
 
 def _name(value: dict[str, Any], field: str, what: str, where: str) -> str:

@@ -78,6 +78,10 @@ def _per_task(ctx: Lowering, hints: dict[str, dict[str, Any]], profile: Profile)
         unknown = sorted(set(hint) - FIELDS)
         if unknown:
             raise TekflowError(f"{where}: unknown tekflow hint(s) {', '.join(unknown)}")
+        for name in sorted(FIELDS & set(hint)):
+            if not isinstance(hint[name] or {}, dict):  # an IR file's hints, edited by hand
+                raise TekflowError(f"{where}: tekflow hint {name!r} must be a mapping of fields, "
+                                   f"got {type(hint[name]).__name__}")
         spec = task_run_spec(ctx, node)
         # scheduling first: its affinity is the base the GPU node requirements are added to
         if "scheduling" in hint:
