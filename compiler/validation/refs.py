@@ -6,7 +6,7 @@ import re
 
 from tekflow.compiler.names import is_dns_subdomain
 
-from .field_errors import Errors, error, invalid_value, missing_field, multiple_one_of
+from .field_errors import Errors, invalid_value, missing_field, multiple_one_of
 
 _URL_LIKE = re.compile(r"[\w-]+://*")
 _KEY_FORMAT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"

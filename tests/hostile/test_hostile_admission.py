@@ -104,6 +104,9 @@ PRODUCE = "      - name: produce\n        retries: 1\n"
 CONSUME_PARAMS = "          - {name: text, value: $(tasks.produce.results.text)}\n"
 REPORT = "      - name: report\n"
 LONG = "x" * 64
+STEP = " " * 14  # a step's fields
+ECHO = f"{STEP}command: [echo]"
+FINAL = "spec.pipelineSpec.finally[0]"
 
 # (id, replacements in VALID, the field path tekflow names, a piece of Tekton's message)
 ADMISSION = [
@@ -115,7 +118,8 @@ ADMISSION = [
      "spec.pipelineSpec.tasks[1].name", 'invalid value "Consume_It"'),
     ("task-name-too-long", [("- name: consume", f"- name: {LONG}")],
      "spec.pipelineSpec.tasks[1].name", f'invalid value "{LONG}"'),
-    ("task-without-name", [("- name: consume\n", "- runAfter: [produce]\n"), ("runAfter: [produce]\n        when", "when")],
+    ("task-without-name", [("- name: consume\n", "- runAfter: [produce]\n"),
+                           ("runAfter: [produce]\n        when", "when")],
      "spec.pipelineSpec.tasks[1].name", 'invalid value ""'),
     ("step-name-not-a-dns-label", [("- name: show", "- name: Show!")],
      "spec.pipelineSpec.tasks[1].taskSpec.steps[0].name", 'invalid value "Show!"'),
@@ -170,27 +174,28 @@ ADMISSION = [
     ("param-in-matrix-and-params", [(CONSUME_PARAMS, CONSUME_PARAMS + "          - {name: colour, value: red}\n")],
      "spec.pipelineSpec.tasks[1].matrix[colour], spec.pipelineSpec.tasks[1].params[colour]",
      "expected exactly one, got both"),
-    ("script-and-command", [("              script: printf", "              command: [sh]\n              script: printf")],
+    ("script-and-command", [(f"{STEP}script: printf", f"{STEP}command: [sh]\n{STEP}script: printf")],
      "spec.pipelineSpec.tasks[0].taskSpec.steps[0].script", "script cannot be used with command"),
-    ("step-without-image", [("              image: busybox\n              command: [echo]", "              command: [echo]")],
+    ("step-without-image", [(f"{STEP}image: busybox\n{ECHO}", ECHO)],
      "spec.pipelineSpec.tasks[1].taskSpec.steps[0].Image", "missing field(s)"),
     ("task-ref-and-task-spec", [(REPORT, REPORT + "        taskRef: {name: reporter}\n")],
-     "spec.pipelineSpec.finally[0].taskRef, spec.pipelineSpec.finally[0].taskSpec", "expected exactly one, got multiple"),
+     f"{FINAL}.taskRef, {FINAL}.taskSpec", "expected exactly one, got multiple"),
     ("neither-task-ref-nor-task-spec", [(REPORT_SPEC, "")],
-     "spec.pipelineSpec.finally[0].taskRef, spec.pipelineSpec.finally[0].taskSpec", "expected exactly one, got neither"),
+     f"{FINAL}.taskRef, {FINAL}.taskSpec", "expected exactly one, got neither"),
     ("retries-with-on-error-continue", [(PRODUCE, PRODUCE + "        onError: continue\n")],
      "spec.pipelineSpec.tasks[0]", 'PipelineTask OnError cannot be set to "continue" when Retries is greater than 0'),
     ("task-on-error", [(PRODUCE, PRODUCE + "        onError: sometimes\n")],
      "spec.pipelineSpec.tasks[0].OnError", "invalid value: sometimes"),
-    ("step-on-error", [("              command: [echo]", "              onError: sometimes\n              command: [echo]")],
+    ("step-on-error", [(ECHO, f"{STEP}onError: sometimes\n{ECHO}")],
      "spec.pipelineSpec.tasks[1].taskSpec.steps[0].onError", 'invalid value: "sometimes"'),
-    ("negative-step-timeout", [("              command: [echo]", "              timeout: -1s\n              command: [echo]")],
+    ("negative-step-timeout", [(ECHO, f"{STEP}timeout: -1s\n{ECHO}")],
      "spec.pipelineSpec.tasks[1].taskSpec.steps[0].negative timeout", "invalid value: -1s"),
     ("status-in-a-dag-task", [(CONSUME_PARAMS, CONSUME_PARAMS.replace("results.text", "status"))],
      "spec.pipelineSpec.tasks[1].params[text].value", "pipeline tasks can not refer to execution status"),
     ("status-of-unknown-task", [("$(tasks.produce.status)", "$(tasks.ghost.status)")],
      "spec.pipelineSpec.finally[0].params[outcome].value", "pipeline task ghost is not defined in the pipeline"),
-    ("finally-result-of-unknown-task", [("            - {name: outcome}\n", "            - {name: outcome}\n            - {name: r}\n"),
+    ("finally-result-of-unknown-task", [("            - {name: outcome}\n",
+                                         "            - {name: outcome}\n            - {name: r}\n"),
                                         ("          - {name: outcome, value: $(tasks.produce.status)}\n",
                                          "          - {name: outcome, value: $(tasks.produce.status)}\n"
                                          "          - {name: r, value: $(tasks.ghost.results.x)}\n")],
@@ -199,7 +204,8 @@ ADMISSION = [
     ("pipeline-result-of-unknown-task", [("value: $(tasks.produce.results.text)}\n    tasks:",
                                           "value: $(tasks.ghost.results.text)}\n    tasks:")],
      "spec.pipelineSpec.results[0].value", "referencing a nonexistent task"),
-    ("result-in-a-run-param", [("{name: greeting, value: hello}", "{name: greeting, value: $(tasks.produce.results.text)}")],
+    ("result-in-a-run-param", [("{name: greeting, value: hello}",
+                                "{name: greeting, value: $(tasks.produce.results.text)}")],
      "spec.params[greeting].value", "cannot use result expressions in [tasks.produce.results.text] as PipelineRun"),
     ("run-param-twice", [("    - {name: greeting, value: hello}\n",
                           "    - {name: greeting, value: hello}\n    - {name: Greeting, value: hi}\n")],
@@ -208,19 +214,22 @@ ADMISSION = [
      "spec.workspaces[1].name", 'workspace "shared" provided by pipelinerun more than once, at index 0 and 1'),
     ("workspace-binding-without-volume", [("{name: shared, emptyDir: {}}", "{name: shared}")],
      "spec.workspaces[0].configmap", "expected exactly one, got neither"),
-    ("workspace-declared-twice", [("      - {name: shared}\n    results", "      - {name: shared}\n" * 2 + "    results")],
+    ("workspace-declared-twice", [("      - {name: shared}\n    results",
+                                   "      - {name: shared}\n" * 2 + "    results")],
      "spec.pipelineSpec.workspaces[1]", 'workspace with name "shared" appears more than once'),
     ("spec-status", [("  params:\n    - {name: greeting, value: hello}", "  status: Paused\n  params:\n"
                                                                           "    - {name: greeting, value: hello}")],
      "spec.status", "invalid value: Paused should be Cancelled, CancelledRunFinally, StoppedRunFinally or"),
     ("shell-command-in-a-param", [("value: $(params.greeting)}", "value: $(date)}")],
      "spec.pipelineSpec.tasks[0].params[greeting].value", 'invalid variable reference "$(date)"'),
-    ("unknown-context-variable", [(CONSUME_PARAMS, CONSUME_PARAMS + "          - {name: who, value: $(context.pipelineRun.owner)}\n")],
+    ("unknown-context-variable", [(CONSUME_PARAMS, CONSUME_PARAMS
+                                   + "          - {name: who, value: $(context.pipelineRun.owner)}\n")],
      "spec.pipelineSpec.tasks[1].params[who]", 'non-existent variable in "$(context.pipelineRun.owner)"'),
     ("task-param-twice", [(CONSUME_PARAMS, CONSUME_PARAMS * 2)],
      "spec.pipelineSpec.tasks[1].params[1].name", 'parameter names must be unique, the parameter "text" is also'),
     ("param-default-of-another-type", [("{name: colours, type: array,", "{name: colours, type: string,")],
-     "spec.pipelineSpec.params.colours.default.type, spec.pipelineSpec.params.colours.type", "\"string\" type does not match default value's type: \"array\""),
+     "spec.pipelineSpec.params.colours.default.type, spec.pipelineSpec.params.colours.type",
+     "\"string\" type does not match default value's type: \"array\""),
 ]
 
 # (id, replacements, path, message): Tekton's webhook lets these pass; its controller fails the
