@@ -115,6 +115,16 @@ def get_json(kubeconfig, run, namespace) -> dict:
     return json.loads(proc.stdout)
 
 
+def _schema_check(junit: Path) -> None:
+    """Valid against tests/cluster_junit.xsd (where xmlschema is installed; parsed in any case)."""
+    ET.parse(junit)
+    try:
+        import xmlschema
+    except ImportError:
+        return
+    xmlschema.XMLSchema(str(ROOT / "tests" / "cluster_junit.xsd")).validate(str(junit))
+
+
 def until(predicate, timeout=90.0, every=0.5):
     deadline = time.monotonic() + timeout
     while True:
@@ -169,8 +179,7 @@ def test_submit_labels_get_list_wait_timeout_and_cancel(kubeconfig, namespace, a
     assert "timed out after" in waited.stderr and f"tekflow cancel {run}" in waited.stderr
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite.get("name") == f"quickstart/{run}" and int(suite.get("tests")) == 3
-    xmlschema = pytest.importorskip("xmlschema")
-    xmlschema.XMLSchema(str(ROOT / "tests" / "cluster_junit.xsd")).validate(str(junit))
+    _schema_check(junit)
 
     cancelled = tk(kubeconfig, "cancel", run, "-n", namespace, "--output", "json")
     assert cancelled.returncode == 0, cancelled.stderr
@@ -496,8 +505,7 @@ def test_a_failed_run_exits_1_with_the_failed_steps_log_in_junit(kubeconfig, nam
     assert failure is not None and "step main of" in failure.text and "exited with code 7" in failure.text
     assert "tekflow-marker: the model diverged" in failure.text and "line 59" in failure.text
     assert "line 5\n" not in failure.text  # only the tail
-    xmlschema = pytest.importorskip("xmlschema")
-    xmlschema.XMLSchema(str(ROOT / "tests" / "cluster_junit.xsd")).validate(str(junit))
+    _schema_check(junit)
 
 
 def test_logs_follow_streams_until_the_run_ends(kubeconfig, namespace, node, tmp_path):
@@ -524,3 +532,37 @@ def test_cancel_with_a_node_runs_the_exit_handler(kubeconfig, namespace, node, t
     report = json.loads(proc.stdout)
     assert report["status"] == "Cancelled" and report["tasks"]["slow"]["status"] == "Cancelled"
     assert report["tasks"]["report"]["status"] == "Succeeded"  # the exit handler ran
+
+
+CONTROL = sorted((ROOT / "tests" / "control").glob("c*.py"))
+
+
+def _control_module(path: Path) -> dict:
+    """The module's constants (ARGUMENTS, EXPECTED_STATUS, EXPECTED), read without running it."""
+    import ast
+
+    constants = {}
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                constants[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                pass
+    return constants
+
+
+@pytest.mark.parametrize("source", CONTROL, ids=[p.stem for p in CONTROL])
+def test_control_pipeline_on_the_cluster(kubeconfig, namespace, node, source):
+    """Every control pipeline on Tekton's controller: the run status and the pipeline outputs that
+    `tekflow run` gives (the module's EXPECTED_STATUS and EXPECTED, checked locally by the local tests)."""
+    module = _control_module(source)
+    params = []
+    for name, value in module.get("ARGUMENTS", {}).items():
+        params += ["-p", f"{name}={value if isinstance(value, str) else json.dumps(value)}"]
+    proc = tk(kubeconfig, "submit", str(source), "-n", namespace, *params, "--wait", "--timeout", "15m",
+              "--output", "json", timeout=1200)
+    expected_code = {"Succeeded": 0, "Failed": 1}[module["EXPECTED_STATUS"]]
+    assert proc.returncode == expected_code, proc.stderr[-3000:]
+    report = json.loads(proc.stdout)
+    assert report["status"] == module["EXPECTED_STATUS"]
+    assert report["outputs"] == module["EXPECTED"], report["results"]
