@@ -100,8 +100,10 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
 def _tekton_value(text: str) -> Any:
     """Tekton params: a JSON array or object stays one; everything else is a string."""
     if text.startswith(("[", "{")):
+        from tekflow.compiler.documents import loads_json
+
         try:
-            return json.loads(text)
+            return loads_json(text, "a -p value")
         except json.JSONDecodeError:
             pass
     return text

@@ -9,6 +9,7 @@ docs/limits.md explains the numbers.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Union
 
@@ -76,6 +77,31 @@ def load_one(path: PathLike) -> Any:
     if len(documents) > 1:
         raise DocumentError(f"{path}: expected one YAML document, found {len(documents)}")
     return documents[0] if documents else None
+
+
+def loads_json(text: str, what: str) -> Any:
+    """JSON a user gave inline (`-p NAME=[…]`), nested at most MAX_DEPTH levels; a syntax error
+    is json's own JSONDecodeError, for the caller to treat the text as it sees fit."""
+    try:
+        value = json.loads(text)
+    except RecursionError:  # json's C parser stops near Python's recursion limit
+        value, depth = None, MAX_DEPTH + 1
+    else:
+        depth = _depth(value)
+    if depth > MAX_DEPTH:
+        raise DocumentError(f"{what}: nested more than {MAX_DEPTH} levels deep (tekflow's limit, see docs/limits.md)")
+    return value
+
+
+def _depth(value: Any) -> int:
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH:  # no need to look further down
+            children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+            pending.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _first_line(error: yaml.YAMLError) -> str:

@@ -9,6 +9,8 @@ from kfp.pipeline_spec import pipeline_spec_pb2 as pb
 
 from tekflow.errors import TekflowError
 
+from .documents import loads_json
+
 _TYPE_WORDS = {
     "STRING": "a string",
     "NUMBER_INTEGER": "an integer",
@@ -61,7 +63,7 @@ def parse_text(name: str, text: str, kfp_type: str) -> Any:
             return False
         return coerce(name, text, kfp_type)  # raises the typed message
     try:
-        value = json.loads(text)
+        value = loads_json(text, f"parameter {name!r}")
     except json.JSONDecodeError:
         return coerce(name, text, kfp_type)
     return coerce(name, value, kfp_type)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from tekflow.compiler import tekton
-from tekflow.compiler.documents import DocumentError, load_all
+from tekflow.compiler.documents import load_all
 from tekflow.compiler.serde import ModelError
 from tekflow.compiler.validation import AdmissionError, admit, check_run_start
 from tekflow.errors import NotSupportedError, TekflowError
@@ -29,12 +29,9 @@ def is_tekton_file(path: Path) -> bool:
     """A YAML/JSON file whose first document is a Tekton object (else: KFP IR)."""
     if path.suffix not in TEKTON_SUFFIXES or not path.is_file():
         return False
-    try:
-        for doc in load_all(path):
-            if isinstance(doc, dict):
-                return str(doc.get("apiVersion", "")).startswith("tekton.dev/")
-    except DocumentError:  # not readable as YAML: the KFP IR loader says why
-        return False
+    for doc in load_all(path):  # a file tekflow refuses to read is an error whatever it holds
+        if isinstance(doc, dict):
+            return str(doc.get("apiVersion", "")).startswith("tekton.dev/")
     return False
 
 
