@@ -142,3 +142,28 @@ def test_credentials_in_a_usage_error_are_masked(tmp_path):
                    env=_env())
     assert_user_error(proc, "--max-parallel", "tracker:***@host")
     _assert_no_secret_printed(proc)
+
+
+CI_SECRETS = {  # what CI systems really put beside their public variables
+    "GITHUB_TOKEN": "ghs_planted01", "ACTIONS_RUNTIME_TOKEN": "planted02", "CI_JOB_TOKEN": "planted03",
+    "CI_REGISTRY_PASSWORD": "planted04", "CI_DEPLOY_PASSWORD": "planted05", "BUILDKITE_AGENT_ACCESS_TOKEN": "planted06",
+    "CIRCLE_OIDC_TOKEN": "planted07", "TRAVIS_SECURE_ENV_VARS_KEY": "planted08", "JENKINS_API_TOKEN": "planted09",
+    "TEKTON_SECRET": "planted10", "CI_JOB_JWT_CREDENTIAL": "planted11",
+}
+
+
+def test_ci_tags_of_every_ci_system_hold_only_allow_listed_fields():
+    from tekflow.tracking.ci import CI_SYSTEMS, FIELDS, ci_tags, variables
+
+    for system in CI_SYSTEMS:
+        public = {name: f"value-of-{name}" for templates in system.fields.values() for t in templates
+                  for name in variables(t)}
+        if "GIT_URL" in public:  # a clone URL that carries a token
+            public["GIT_URL"] = "https://ci-bot:planted12@git.example/acme/models.git"
+        tags = ci_tags({**CI_SECRETS, **public, system.detect: "true"})
+        assert tags["ci.system"] == system.name
+        assert set(tags) <= {"ci.system", *(f"ci.{f}" for f in FIELDS)}, tags
+        assert len(tags) > 2, tags
+        for value in tags.values():
+            assert "planted" not in value, (system.name, tags)
+    assert ci_tags({**CI_SECRETS}) == {}  # not in CI: nothing
