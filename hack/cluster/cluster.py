@@ -301,7 +301,7 @@ def start(state: Path, name: str, argv: list[str], env: dict | None = None) -> i
                          env=env or dict(os.environ), start_new_session=True, cwd=state)
     out.close()
     (state / "pids").mkdir(exist_ok=True)
-    (state / "pids" / name).write_text(json.dumps({"pid": p.pid, "exe": argv[0]}))
+    (state / "pids" / name).write_text(json.dumps({"pid": p.pid, "exe": os.path.realpath(argv[0])}))
     return p.pid
 
 

@@ -50,6 +50,7 @@ type Provider struct {
 
 // podRun is one pod on this node.
 type podRun struct {
+	reportMu sync.Mutex
 	mu       sync.Mutex
 	pod      *corev1.Pod // latest spec from the API and the status we report
 	dir      string
@@ -77,7 +78,11 @@ func (p *Provider) NotifyPods(_ context.Context, f func(*corev1.Pod)) {
 	p.mu.Unlock()
 }
 
+// report sends the pod's current status. Reports of one pod are serialised
+// so that an older snapshot never arrives after a newer one.
 func (p *Provider) report(pr *podRun) {
+	pr.reportMu.Lock()
+	defer pr.reportMu.Unlock()
 	pr.mu.Lock()
 	pod := pr.pod.DeepCopy()
 	pr.mu.Unlock()
