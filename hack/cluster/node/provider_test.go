@@ -1,0 +1,91 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+func TestExpandFollowsTheKubelet(t *testing.T) {
+	env := map[string]string{"A": "x", "EMPTY": ""}
+	lookup := func(n string) (string, bool) { v, ok := env[n]; return v, ok }
+	for in, want := range map[string]string{
+		"plain":           "plain",
+		"$(A)":            "x",
+		"pre-$(A)-post":   "pre-x-post",
+		"$(EMPTY)|":       "|",
+		"$(UNDEFINED)":    "$(UNDEFINED)",
+		"$$(A)":           "$(A)",
+		"$$$(A)":          "$x",
+		"$(A":             "$(A",
+		"$":               "$",
+		"a$":              "a$",
+		"$x":              "$x",
+		"$(A)$(A)":        "xx",
+		"$(context.task)": "$(context.task)",
+		"`$(A)` \"$(A)\"": "`x` \"x\"",
+	} {
+		if got := expand(in, lookup); got != want {
+			t.Errorf("expand(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTailLines(t *testing.T) {
+	b := []byte("1\n2\n3\n")
+	if got := string(tailLines(b, 2)); got != "2\n3\n" {
+		t.Errorf("tail 2 = %q", got)
+	}
+	if got := string(tailLines(b, 5)); got != "1\n2\n3\n" {
+		t.Errorf("tail 5 = %q", got)
+	}
+	if got := string(tailLines([]byte("a\nb"), 1)); got != "b" {
+		t.Errorf("tail 1 without newline = %q", got)
+	}
+}
+
+func TestTerminationMessage(t *testing.T) {
+	dir := t.TempDir()
+	term, logf := filepath.Join(dir, "term"), filepath.Join(dir, "log")
+	os.WriteFile(logf, []byte("line1\nboom\n"), 0o644)
+	os.WriteFile(term, nil, 0o644)
+	if got := readTermination(term, logf, corev1.TerminationMessageReadFile, 1); got != "" {
+		t.Errorf("File policy, empty file: %q", got)
+	}
+	if got := readTermination(term, logf, corev1.TerminationMessageFallbackToLogsOnError, 1); got != "line1\nboom\n" {
+		t.Errorf("fallback to logs: %q", got)
+	}
+	if got := readTermination(term, logf, corev1.TerminationMessageFallbackToLogsOnError, 0); got != "" {
+		t.Errorf("fallback only on error: %q", got)
+	}
+	big := make([]byte, 5000)
+	for i := range big {
+		big[i] = 'r'
+	}
+	os.WriteFile(term, big, 0o644)
+	if got := readTermination(term, logf, corev1.TerminationMessageReadFile, 0); len(got) != maxTerminationMessage {
+		t.Errorf("message not capped: %d bytes", len(got))
+	}
+}
+
+func TestFieldValue(t *testing.T) {
+	pod := &corev1.Pod{}
+	pod.Name, pod.Namespace = "p", "ns"
+	pod.Annotations = map[string]string{"tekton.dev/ready": "READY"}
+	for path, want := range map[string]string{
+		"metadata.annotations['tekton.dev/ready']": "READY",
+		"metadata.annotations['absent']":           "",
+		"metadata.name":                            "p",
+		"metadata.namespace":                       "ns",
+	} {
+		got, err := fieldValue(pod, path)
+		if err != nil || got != want {
+			t.Errorf("fieldValue(%q) = %q, %v; want %q", path, got, err, want)
+		}
+	}
+	if _, err := fieldValue(pod, "spec.unknown"); err == nil {
+		t.Error("unknown field accepted")
+	}
+}
