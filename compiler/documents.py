@@ -137,7 +137,8 @@ class _BoundedComposer(Composer):
                 raise DocumentError(f"{self._path}: line {line}: YAML aliases expand to more than "
                                     f"{MAX_ALIAS_NODES:,} nodes (tekflow's limit, see docs/limits.md); write "
                                     "the values out or share less")
-            self._open[-1] += size
+            if self._open:
+                self._open[-1] += size
             return node
         if len(self._open) >= MAX_DEPTH:
             raise DocumentError(f"{self._path}: line {line}: nested more than {MAX_DEPTH} levels deep "

@@ -177,16 +177,17 @@ def load_ir_file(path: Path) -> PipelineIR:
     head = documents[0]
     if head.get("kind") in ("PipelineRun", "Pipeline", "Task"):
         raise TekflowError(f"{path}: this is a Tekton {head['kind']}, not KFP IR; it is already compiled")
+    where = ""  # the path of the PipelineSpec in the file, for messages
     if isinstance(head.get("pipelineSpec"), dict) and "root" not in head:  # a PipelineJob wrapper
-        head = head["pipelineSpec"]
+        head, where = head["pipelineSpec"], "pipelineSpec"
     if "root" not in head or "pipelineInfo" not in head:
         raise TekflowError(
             f"{path}: not a KFP IR file (no 'pipelineInfo'/'root'); write one with kfp.compiler.Compiler().compile(...)"
         )
-    spec = _parse_message(pb.PipelineSpec(), head, path)
+    spec = _parse_message(pb.PipelineSpec(), head, path, where)
     # deploymentSpec is a Struct in PipelineSpec; lowering reads it as this message (unknown fields ignored)
     deployment = _parse_message(pb.PipelineDeploymentConfig(), head.get("deploymentSpec") or {}, path,
-                                "deploymentSpec", ignore_unknown=True)
+                                f"{where}.deploymentSpec" if where else "deploymentSpec", ignore_unknown=True)
     platform = pb.PlatformSpec()
     for extra in documents[1:]:
         if isinstance(extra, dict) and "platforms" in extra:
