@@ -101,7 +101,8 @@ def _write(tmp_path: Path, name: str, content: Any, ir_text: str) -> Path:
         path.write_bytes(content[len("LATIN1:"):].replace("{IR}", ir_text).replace(
             "Fit a line", "Fit a line, café style").encode("latin-1"))
     elif content.startswith("NAN:"):
-        path.write_text(content[len("NAN:"):].replace("{IR}", ir_text).replace("defaultValue: 0.1", "defaultValue: .nan"))
+        text = content[len("NAN:"):].replace("{IR}", ir_text)
+        path.write_text(text.replace("defaultValue: 0.1", "defaultValue: .nan"))
     else:
         path.write_text(content.replace("{IR}", ir_text))
     return path
@@ -186,7 +187,8 @@ BAD_IR: list[tuple[str, Callable[[dict], None], tuple[str, ...]]] = [
      ("root.dag.tasks.train.cachingOptions.enableCache: expected true or false, got string 'yes'",)),
     ("default-infinity", _set(lambda ir: ir["root"]["inputDefinitions"]["parameters"]["noise"], "defaultValue",
                               float("inf")), ("noise.defaultValue: inf is not a number KFP IR can hold",)),
-    ("constant-too-large", _task_input("make-dataset", "parameters", "points", {"runtimeValue": {"constant": 10 ** 400}}),
+    ("constant-too-large", _task_input("make-dataset", "parameters", "points",
+                                       {"runtimeValue": {"constant": 10 ** 400}}),
      ("root.dag.tasks.make-dataset.inputs.parameters.points.runtimeValue.constant: an integer of 1329 bits",)),
     ("output-from-missing-task", _set(OUTPUT, "producerSubtask", "nope"),
      ("the pipeline, output 'Output' comes from task 'nope', which is not in the same DAG",
