@@ -48,14 +48,8 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
     from tekflow.local import api
     from tekflow.local.pipelinerun import is_tekton_file
     from tekflow.local.progress import print_summary, progress_for
-    from tekflow.local.taskrun import parse_duration
     from tekflow.tracking.spool import SPOOL_DIR, replay_command
 
-    if timeout is not None:
-        try:
-            parse_duration(timeout)
-        except ValueError:
-            raise TekflowError(f"--timeout {timeout!r}: not a duration (e.g. 90s, 10m, 1h30m)") from None
     assignments: dict[str, Any] = parse_assignments(list(params))
     if is_tekton_file(source):
         assignments = {k: _tekton_value(v) for k, v in assignments.items()}

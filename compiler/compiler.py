@@ -10,6 +10,8 @@ from typing import Any, Optional, Union
 
 from . import ir as ir_loader
 from . import tekton
+from tekflow.errors import TekflowError
+
 from .emit import to_yaml_documents
 from .lower import lower_documents
 from .options import CompileOptions
@@ -73,6 +75,10 @@ class Compiler:
     ) -> list[Any]:
         """Every object to create, as model objects, in order: the Tasks it names (task_documents=True),
         the PipelineRun, the PodGroups of its gangs."""
+        unknown = sorted(set(options) - {f.name for f in dataclasses.fields(CompileOptions)})
+        if unknown:
+            known = ", ".join(f.name for f in dataclasses.fields(CompileOptions))
+            raise TekflowError(f"unknown compile option {unknown[0]!r}; the options are: {known}")
         opts = dataclasses.replace(self.options, **options)
         if pipeline_parameters:
             opts = dataclasses.replace(opts, parameters={**opts.parameters, **pipeline_parameters})

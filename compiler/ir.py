@@ -64,6 +64,9 @@ def load(source: Any, pipeline_name: str | None = None) -> PipelineIR:
             f"{getattr(source, '__name__', source)!r} is a plain function, not a KFP pipeline: "
             "decorate it with @dsl.pipeline (or @dsl.component)"
         )
+    if not isinstance(source, (str, os.PathLike)):
+        raise TekflowError(f"cannot compile {source!r} (a {type(source).__name__}): give a @dsl.pipeline (or @dsl.component) "
+                           "object, a pipeline .py file or a KFP IR .yaml/.json file")
     path = Path(source)
     if not path.exists():
         raise TekflowError(f"{path}: no such file (give a pipeline .py file or a KFP IR .yaml/.json file)")

@@ -51,6 +51,11 @@ class CompileOptions:
                                "(at most 63 lowercase letters, digits and '-', starting and ending alphanumeric)")
         if not is_quantity(self.pvc_size or ""):
             raise TekflowError(f"--pvc-size {self.pvc_size!r} is not a Kubernetes quantity (e.g. 10Gi, 500Mi)")
+        if self.storage_class is not None and not is_dns_subdomain(self.storage_class):
+            raise TekflowError(f"--storage-class {self.storage_class!r} is not a valid StorageClass name "
+                               "(lowercase letters, digits, '-' and '.', starting and ending alphanumeric)")
+        if self.experiment is not None and (not isinstance(self.experiment, str) or not self.experiment.strip()):
+            raise TekflowError(f"--experiment {self.experiment!r} is not an experiment name (a non-empty string)")
         if self.tracking_secret is not None and not is_dns_subdomain(self.tracking_secret):
             raise TekflowError(f"--tracking-secret {self.tracking_secret!r} is not a valid Secret name")
         if self.tracking_uri is not None:
@@ -59,6 +64,12 @@ class CompileOptions:
             parsed = urlparse(self.tracking_uri)
             if parsed.username or parsed.password:
                 raise TekflowError("--tracking-uri must not hold credentials; put them in a Secret (--tracking-secret)")
+            from tekflow.tracking.client import DATABASE_SCHEMES
+
+            # the launcher steps record the run: a server, or a database they can open (local runs)
+            if parsed.scheme.split("+")[0] not in ("http", "https", *DATABASE_SCHEMES):
+                raise TekflowError(f"--tracking-uri {self.tracking_uri!r} is not an MLflow server URI "
+                                   "(http://host:port or https://…) nor a database URI (sqlite:///PATH, …)")
         if self.gang_scheduler is not None and self.gang_scheduler not in GANG_SCHEDULERS:
             raise TekflowError(f"--gang-scheduler {self.gang_scheduler!r} is not one of {', '.join(GANG_SCHEDULERS)}")
         if not (self.launcher_image or "").strip() or any(c.isspace() for c in self.launcher_image):

@@ -89,6 +89,7 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
     `definitions`: files of Task/Pipeline documents a Tekton source's refs may name.
     Ctrl-C cancels the run cleanly (a second one stops its finally tasks too), then raises
     RunInterrupted, a KeyboardInterrupt that holds the cancelled run's result."""
+    _check_arguments(run_dir, max_parallel, timeout)
     pipelinerun, ir_text = load_with_ir(source, params, pipeline_name, tuple(Path(d) for d in definitions))
     name = pipelinerun.metadata.name or (pipelinerun.metadata.generate_name or "run-") + uuid.uuid4().hex[:5]
     pipelinerun.metadata.name = name
@@ -118,6 +119,29 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
     if interrupted.is_set():
         raise RunInterrupted(result)
     return result
+
+
+def _check_arguments(run_dir: Any, max_parallel: Any, timeout: Any) -> None:
+    """The run's own arguments, checked before anything is loaded or written."""
+    import math
+
+    from tekflow.errors import TekflowError
+
+    from .taskrun import parse_duration
+
+    if max_parallel is not None and (isinstance(max_parallel, bool) or not isinstance(max_parallel, int)
+                                     or max_parallel < 1):
+        raise TekflowError(f"max_parallel {max_parallel!r}: give a whole number of TaskRuns, at least 1")
+    if isinstance(timeout, str):
+        try:
+            parse_duration(timeout)
+        except ValueError:
+            raise TekflowError(f"timeout {timeout!r}: not a duration (e.g. 90s, 10m, 1h30m)") from None
+    elif timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                  or math.isnan(timeout) or timeout < 0):
+        raise TekflowError(f"timeout {timeout!r}: give seconds (0 for none) or a duration such as 10m")
+    if run_dir is not None and Path(run_dir).exists() and not Path(run_dir).is_dir():
+        raise TekflowError(f"run directory {run_dir}: exists and is not a directory; give a directory")
 
 
 class RunInterrupted(KeyboardInterrupt):

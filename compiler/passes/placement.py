@@ -28,6 +28,8 @@ FIELDS = {"accelerator", "scheduling"}
 def run(ctx: Lowering) -> None:
     kubernetes_platform.run(ctx)
     hints = tekflow_hints(ctx)
+    if ctx.options.profile and not hints:
+        load_profile(ctx.options.profile)  # a profile the user named is checked even when no task uses it
     if hints:
         profile = load_profile(ctx.options.profile)
         _per_task(ctx, hints, profile)
