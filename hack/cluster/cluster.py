@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import fcntl
 import hashlib
 import json
 import os
@@ -140,6 +141,15 @@ def tekton_module_dir() -> Path:
 
 
 def build() -> dict[str, Path]:
+    """Builds what is missing; one build at a time per cache (others wait for it)."""
+    root = cache_root()
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build()
+
+
+def _build() -> dict[str, Path]:
     dirs = bin_dirs()
     _go_build(HERE / "etcd", dirs["etcd"], ["."], ["etcd"])
     stamp = (
@@ -375,6 +385,8 @@ def node_marker(state: Path) -> str:
 
 
 def up(state: Path) -> dict:
+    if os.geteuid() != 0:
+        raise ClusterError("the test cluster's node needs root (it binds pods' volumes in mount namespaces)")
     if any(component_pid(state, c) for c in COMPONENTS):
         raise ClusterError(f"a cluster is already running in {state} (run `down` first)")
     t0 = time.monotonic()
