@@ -433,7 +433,7 @@ def up(state: Path) -> dict:
             "--kubelet-certificate-authority", str(pki / "ca.crt"), "--kubelet-preferred-address-types", "InternalIP",
             "--allow-privileged", "--profiling=false", "--v", "1",
         ])
-        wait_for("kube-apiserver", lambda: api.call("GET", "/readyz", timeout=3) == (200, "ok"), 90,
+        wait_for("kube-apiserver", lambda: api.call("GET", "/readyz", timeout=3) == (200, "ok"), 180,
                  alive_check(state, ["etcd", "kube-apiserver"]))
         log(f"API server ready at {server}")
 
@@ -472,9 +472,9 @@ def up(state: Path) -> dict:
               env=tekton_controller_env(dirs["tekton"] / "config"))
 
         everything = list(COMPONENTS)
-        wait_for(f"node {NODE_NAME} Ready", lambda: node_ready(api), 60, alive_check(state, everything))
-        wait_for("ServiceAccount default/default", lambda: ensure_default_sa(api), 60, alive_check(state, everything))
-        wait_for("Tekton's controller", lambda: tekton_ready(state), 90, alive_check(state, everything))
+        wait_for(f"node {NODE_NAME} Ready", lambda: node_ready(api), 120, alive_check(state, everything))
+        wait_for("ServiceAccount default/default", lambda: ensure_default_sa(api), 120, alive_check(state, everything))
+        wait_for("Tekton's controller", lambda: tekton_ready(state), 180, alive_check(state, everything))
     except BaseException:
         log(f"start failed; stopping what started (logs in {state / 'logs'})")
         down(state, quiet=True)
