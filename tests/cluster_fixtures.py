@@ -3,7 +3,9 @@
 `test_cluster` starts one cluster per session (building its binaries the first
 time: see docs/cluster.md) and stops it at the end; with
 TEKFLOW_TEST_KUBECONFIG set it uses that cluster instead and starts nothing.
-Tests that use it run only when selected: `pytest -m cluster`.
+tests/conftest.py registers it for every test module, and deselects the tests
+marked `cluster` unless the group is selected: `pytest -m cluster`. When the
+group is selected and no cluster can be had, its tests fail with the reason.
 """
 
 from __future__ import annotations
@@ -44,37 +46,57 @@ class ClusterHandle:
         return client.CoreV1Api(self.api_client())
 
 
-def _selected(config: pytest.Config) -> bool:
-    return "cluster" in (config.getoption("markexpr", default="") or "") and "not cluster" not in config.getoption("markexpr")
+def cluster_selected(config: pytest.Config) -> bool:
+    """The `-m` expression selects the `cluster` group (`-m cluster`, `-m "cluster and not x"`)."""
+    expr = (config.getoption("markexpr", default="") or "").replace("(", " ").replace(")", " ")
+    words = expr.split()
+    return any(w == "cluster" and (i == 0 or words[i - 1] != "not") for i, w in enumerate(words))
+
+
+def _answers(kubeconfig: Path) -> None:
+    """Raises with the reason when the API server of `kubeconfig` does not answer or has no Tekton."""
+    from kubernetes import client, config
+
+    api = config.new_client_from_config(config_file=str(kubeconfig))
+    try:
+        client.VersionApi(api).get_code(_request_timeout=10)
+        client.ApisApi(api).get_api_versions(_request_timeout=10)
+        found = client.ApiextensionsV1Api(api).list_custom_resource_definition(
+            field_selector="metadata.name=pipelineruns.tekton.dev", _request_timeout=10).items
+    finally:
+        api.close()
+    if not found:
+        raise RuntimeError("the API server has no pipelineruns.tekton.dev (Tekton is not installed)")
 
 
 @pytest.fixture(scope="session")
-def test_cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    if not _selected(request.config):
-        pytest.skip("cluster tests run when selected: pytest -m cluster")
+def test_cluster(tmp_path_factory: pytest.TempPathFactory):
     given = os.environ.get("TEKFLOW_TEST_KUBECONFIG")
     if given:
+        try:
+            _answers(Path(given))
+        except Exception as e:  # noqa: BLE001 - any failure: the given cluster is not usable
+            pytest.fail(f"TEKFLOW_TEST_KUBECONFIG={given}: the cluster does not answer: {e}", pytrace=False)
         yield ClusterHandle(Path(given), None)
         return
-    if os.geteuid() != 0:
-        pytest.skip("the test cluster's node needs root (mount namespaces)")
-    if not (shutil.which("go") or Path("/usr/local/go/bin/go").exists()):
-        pytest.skip("the test cluster is built with Go, which is not installed")
     state = tmp_path_factory.mktemp("cluster")
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([env.get("PATH", ""), "/usr/local/go/bin"])
     started = time.monotonic()
-    r = subprocess.run([sys.executable, str(CLUSTER_PY), "up", "--json", "--dir", str(state)],
-                       env=env, stdout=subprocess.PIPE, text=True)
-    if r.returncode != 0:
-        pytest.fail(f"the test cluster did not start (exit {r.returncode}); logs in {state / 'logs'}")
-    info = json.loads(r.stdout.strip().splitlines()[-1])
-    sys.stderr.write(f"\ntest cluster up in {time.monotonic() - started:.0f}s "
-                     f"(build {info['build_seconds']:.0f}s, start {info['start_seconds']:.0f}s)\n")
     try:
+        r = subprocess.run([sys.executable, str(CLUSTER_PY), "up", "--json", "--dir", str(state)],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            tail = "\n".join(r.stderr.strip().splitlines()[-15:])
+            pytest.fail(f"the test cluster did not start (cluster.py up exit {r.returncode}; logs in "
+                        f"{state / 'logs'}):\n{tail}", pytrace=False)
+        info = json.loads(r.stdout.strip().splitlines()[-1])
+        sys.stderr.write(f"\ntest cluster up in {time.monotonic() - started:.0f}s "
+                         f"(build {info['build_seconds']:.0f}s, start {info['start_seconds']:.0f}s)\n")
         yield ClusterHandle(Path(info["kubeconfig"]), state)
-    finally:
-        subprocess.run([sys.executable, str(CLUSTER_PY), "down", "--dir", str(state)], env=env)
+    finally:  # also after a failed or interrupted `up`: it may have left parts running
+        subprocess.run([sys.executable, str(CLUSTER_PY), "down", "--dir", str(state)], env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def wait_for_run(custom, namespace: str, name: str, timeout_s: float = 600) -> dict:

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cluster_fixtures import test_cluster, wait_for_run  # noqa: F401 - fixture
+from cluster_fixtures import wait_for_run
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.cluster
-def test_quickstart_succeeds_on_tekton(test_cluster, tmp_path):  # noqa: F811 - fixture
+def test_quickstart_succeeds_on_tekton(test_cluster, tmp_path):
     out = tmp_path / "run.yaml"
     subprocess.run([sys.executable, "-m", "tekflow.cli.main", "compile", str(ROOT / "samples" / "quickstart.py"), "-o", str(out)],
                    check=True, cwd=tmp_path)

@@ -1,21 +1,23 @@
 """The cluster commands against a real Kubernetes API server with Tekton's controller.
 
-The kubeconfig is $TEKFLOW_TEST_KUBECONFIG, else the test cluster's (hack/cluster, docs/cluster.md).
-Without one that answers, these tests are skipped. Tests that need pods to run (a node) are
-skipped while the cluster has no Ready node; submit, get, list, wait --timeout, cancel and every
-error need none.
+The cluster is the session's `test_cluster` (tests/cluster_fixtures.py): the test cluster of
+hack/cluster started for the session, or $TEKFLOW_TEST_KUBECONFIG's. Selected with
+`pytest -m cluster`; when no cluster can be had, these tests fail with the reason.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 import xml.etree.ElementTree as ET
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -29,32 +31,9 @@ EXIT_HANDLER = ROOT / "tests" / "control" / "c30_exit_handler_success.py"
 TEKFLOW = [sys.executable, "-m", "tekflow.cli.main"]
 
 
-def _kubeconfig_path() -> Path | None:
-    """$TEKFLOW_TEST_KUBECONFIG, else the kubeconfig `hack/cluster/cluster.py up` writes."""
-    env = os.environ.get("TEKFLOW_TEST_KUBECONFIG")
-    if env:
-        return Path(env)
-    state = Path(os.environ.get("TEKFLOW_CLUSTER_DIR") or Path.home() / ".cache" / "tekflow" / "cluster" / "state")
-    return state / "kubeconfig"
-
-
 @pytest.fixture(scope="module")
-def kubeconfig() -> Path:
-    path = _kubeconfig_path()
-    if path is None or not path.is_file():
-        pytest.skip("no test cluster: start it (docs/cluster.md) or set TEKFLOW_TEST_KUBECONFIG")
-    from tekflow.cluster.client import Cluster
-    from tekflow.cluster.config import connect
-    from tekflow.cluster.errors import ClusterError
-
-    try:
-        Cluster(connect(str(path))).tekton_installed()
-        from kubernetes import client
-
-        client.VersionApi(connect(str(path)).api_client).get_code(_request_timeout=5)
-    except (ClusterError, OSError, Exception) as e:  # noqa: BLE001 - any failure here means: no cluster up
-        pytest.skip(f"the test cluster at {path} does not answer: {e}")
-    return path
+def kubeconfig(test_cluster) -> Path:
+    return test_cluster.kubeconfig
 
 
 @pytest.fixture(scope="module")
@@ -354,27 +333,28 @@ def bare_apiserver(tmp_path_factory):
     etcd_port, peer_port, api_port = _free_port(), _free_port(), _free_port()
     etcd_url, peer_url = f"http://127.0.0.1:{etcd_port}", f"http://127.0.0.1:{peer_port}"
     logs = open(home / "log", "wb")
-    processes = [subprocess.Popen(
-        [str(etcd), "--data-dir", str(home / "etcd"), "--listen-client-urls", etcd_url, "--advertise-client-urls",
-         etcd_url, "--listen-peer-urls", peer_url, "--initial-advertise-peer-urls", peer_url, "--initial-cluster",
-         f"default={peer_url}", "--unsafe-no-fsync", "--log-level", "error"],
-        stdout=logs, stderr=subprocess.STDOUT, start_new_session=True)]
-    processes.append(subprocess.Popen(
-        [str(apiserver), "--etcd-servers", etcd_url, "--bind-address", "127.0.0.1", "--advertise-address",
-         "127.0.0.1", "--secure-port", str(api_port), "--cert-dir", str(home / "certs"), "--token-auth-file",
-         str(home / "tokens.csv"), "--authorization-mode", "RBAC", "--service-account-issuer", "https://bare.test",
-         "--service-account-key-file", str(home / "sa.key"), "--service-account-signing-key-file",
-         str(home / "sa.key"), "--service-cluster-ip-range", "10.97.0.0/24", "--endpoint-reconciler-type", "none",
-         "--profiling=false"],
-        stdout=logs, stderr=subprocess.STDOUT, start_new_session=True))
-    kubeconfig = home / "kubeconfig"
-    kubeconfig.write_text(yaml.safe_dump({
-        "apiVersion": "v1", "kind": "Config", "current-context": "bare",
-        "clusters": [{"name": "bare", "cluster": {"server": f"https://127.0.0.1:{api_port}",
-                                                  "insecure-skip-tls-verify": True}}],
-        "users": [{"name": "admin", "user": {"token": token}}],
-        "contexts": [{"name": "bare", "context": {"cluster": "bare", "user": "admin"}}]}))
+    processes: list[subprocess.Popen] = []
     try:
+        processes.append(subprocess.Popen(
+            [str(etcd), "--data-dir", str(home / "etcd"), "--listen-client-urls", etcd_url,
+             "--advertise-client-urls", etcd_url, "--listen-peer-urls", peer_url, "--initial-advertise-peer-urls",
+             peer_url, "--initial-cluster", f"default={peer_url}", "--unsafe-no-fsync", "--log-level", "error"],
+            stdout=logs, stderr=subprocess.STDOUT, start_new_session=True))
+        processes.append(subprocess.Popen(
+            [str(apiserver), "--etcd-servers", etcd_url, "--bind-address", "127.0.0.1", "--advertise-address",
+             "127.0.0.1", "--secure-port", str(api_port), "--cert-dir", str(home / "certs"), "--token-auth-file",
+             str(home / "tokens.csv"), "--authorization-mode", "RBAC", "--service-account-issuer",
+             "https://bare.test", "--service-account-key-file", str(home / "sa.key"),
+             "--service-account-signing-key-file", str(home / "sa.key"), "--service-cluster-ip-range",
+             "10.97.0.0/24", "--endpoint-reconciler-type", "none", "--profiling=false"],
+            stdout=logs, stderr=subprocess.STDOUT, start_new_session=True))
+        kubeconfig = home / "kubeconfig"
+        kubeconfig.write_text(yaml.safe_dump({
+            "apiVersion": "v1", "kind": "Config", "current-context": "bare",
+            "clusters": [{"name": "bare", "cluster": {"server": f"https://127.0.0.1:{api_port}",
+                                                      "insecure-skip-tls-verify": True}}],
+            "users": [{"name": "admin", "user": {"token": token}}],
+            "contexts": [{"name": "bare", "context": {"cluster": "bare", "user": "admin"}}]}))
         import ssl
 
         insecure = ssl.create_default_context()
@@ -393,15 +373,28 @@ def bare_apiserver(tmp_path_factory):
         until(ready, timeout=120, every=1)
         yield kubeconfig, token
     finally:
-        for p in reversed(processes):
-            if p.poll() is None:
-                os.killpg(p.pid, 15)
-                try:
-                    p.wait(20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(p.pid, 9)
-                    p.wait()
+        _stop_groups(processes)
         logs.close()
+
+
+def _stop_groups(processes: list[subprocess.Popen]) -> None:
+    """SIGTERM each process group (the leader may have exited and left members), SIGKILL after 20 s."""
+    import signal
+
+    for p in reversed(processes):
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(p.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                continue
+            try:  # the leader is gone: is anything of its group left?
+                os.killpg(p.pid, 0)
+            except ProcessLookupError:
+                break
 
 
 def test_tekton_not_installed(bare_apiserver):
@@ -465,10 +458,17 @@ def slow_pipeline(n: int = 5):
 '''
 
 
-@pytest.fixture
-def node(has_node):
-    if not has_node:
-        pytest.skip("the test cluster has no Ready node yet: pods cannot run")
+@pytest.fixture(scope="module")
+def node(api):
+    """A Ready node (pods can run): waited for, since a node registers after the API answers."""
+    def ready():
+        nodes = api[0].list_node().items
+        return any(c.type == "Ready" and c.status == "True" for n in nodes for c in (n.status.conditions or []))
+
+    try:
+        until(ready, timeout=120, every=1)
+    except AssertionError:
+        pytest.fail("the cluster has no Ready node after 120 s: pods cannot run", pytrace=False)
 
 
 def test_quickstart_succeeds_with_outputs_junit_and_logs(kubeconfig, namespace, node, tmp_path):
@@ -551,18 +551,176 @@ def _control_module(path: Path) -> dict:
     return constants
 
 
-@pytest.mark.parametrize("source", CONTROL, ids=[p.stem for p in CONTROL])
-def test_control_pipeline_on_the_cluster(kubeconfig, namespace, node, source):
-    """Every control pipeline on Tekton's controller: the run status and the pipeline outputs that
-    `tekflow run` gives (the module's EXPECTED_STATUS and EXPECTED, checked locally by the local tests)."""
-    module = _control_module(source)
+# Runs of the control corpus on the cluster at the same time; the rest are submitted as earlier
+# ones end (TEKFLOW_TEST_CLUSTER_MAX_RUNS=0: all at once). Measured in docs/cluster.md ("Measured").
+MAX_CONCURRENT_RUNS = int(os.environ.get("TEKFLOW_TEST_CLUSTER_MAX_RUNS", "12")) or len(CONTROL)
+
+# Where the cluster and `tekflow run` disagree on the same compiled file, and why (known bugs).
+_CONDITION_FALSE = ("a task whose own launcher found its condition false: `tekflow run` reports it Skipped "
+                    "(ConditionFalse, read from the outputs manifest in its local artifact store); on the cluster "
+                    "the TaskRun Succeeded and nothing in it (results, step states, logs) says it was skipped, so "
+                    "the report says Succeeded/Succeeded. Needs a marker the launcher publishes (runtime/publish.py)")
+_STEP_FAILED = ("a task whose step exits non-zero: Tekton v1.15 reports the TaskRun reason StepFailed "
+                "(pkg/pod/status.go getFailureInfo), `tekflow run` reports Failed (local/taskrun.py)")
+_QOS = ("never ends on the test cluster: its pods request resources (QoS Burstable/Guaranteed) and tekflow-node "
+        "reports status.qosClass BestEffort (hack/cluster/node/provider.go), which the API server refuses "
+        "(field is immutable), so the pods stay Pending")
+KNOWN_DIFFERENCES = {
+    **{stem: _CONDITION_FALSE for stem in (
+        "c02_condition_int_operators", "c03_condition_float_param", "c06_condition_task_output_numbers",
+        "c07_nested_conditions", "c08_legacy_condition", "c09_after_condition", "c12_oneof_param",
+        "c13_oneof_artifact", "c40_after_across_groups", "c49_condition_on_collected", "c51_loop_in_condition")},
+    **{stem: _STEP_FAILED for stem in (
+        "c31_exit_handler_failure", "c32_exit_handlers_several", "c34_ignore_upstream_failure",
+        "c48_exit_handler_loop_failure")},
+    "c44_importer_param": "both fail the same way (the importer reads the parameter's default URI "
+                          "file:///nonexistent/values.csv, not the run's `-p uri=`, so describe fails), and then "
+                          "differ: describe StepFailed vs Failed, and the skipped `fallback` (describe-2) is "
+                          "'PipelineRun was stopping' on Tekton (its final skip reasons put stopping before when) "
+                          "vs 'When Expressions evaluated to false' locally",
+    **{stem: _QOS for stem in ("c45_settings_in_condition", "c46_settings_in_loop", "c47_settings_in_nested_groups")},
+}
+HANGS = {stem for stem, why in KNOWN_DIFFERENCES.items() if why is _QOS}
+
+
+def _compile_args(source: Path) -> list[str]:
     params = []
-    for name, value in module.get("ARGUMENTS", {}).items():
+    for name, value in _control_module(source).get("ARGUMENTS", {}).items():
         params += ["-p", f"{name}={value if isinstance(value, str) else json.dumps(value)}"]
-    proc = tk(kubeconfig, "submit", str(source), "-n", namespace, *params, "--wait", "--timeout", "15m",
-              "--output", "json", timeout=1200)
+    return [*TEKFLOW, "compile", str(source), *params]
+
+
+class ControlCorpus:
+    """Each control pipeline compiled once to a file that is both submitted to the cluster and run
+    locally; a thread submits the files (at most MAX_CONCURRENT_RUNS unfinished at once) and
+    another runs them locally, one after another, while the cluster works."""
+
+    def __init__(self, kubeconfig: Path, namespace: str, directory: Path) -> None:
+        self.kubeconfig, self.namespace, self.directory = kubeconfig, namespace, directory
+        self.compiled: dict[str, Path] = {}
+        self.compile_errors: dict[str, str] = {}
+        self.submitted: dict[str, Future] = {s.stem: Future() for s in CONTROL}
+        self.local: dict[str, Future] = {s.stem: Future() for s in CONTROL}
+        self.finished: "queue.Queue[str]" = queue.Queue()
+        self.stopping = threading.Event()
+
+    def compile_all(self) -> None:
+        pending = list(CONTROL)
+        running: list[tuple[Path, subprocess.Popen]] = []
+        while pending or running:
+            while pending and len(running) < 2:
+                source = pending.pop(0)
+                target = self.directory / f"{source.stem}.yaml"
+                running.append((source, subprocess.Popen([*_compile_args(source), "-o", str(target)],
+                                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                                         cwd=self.directory)))
+            source, proc = running.pop(0)
+            out = proc.communicate()[0]
+            target = self.directory / f"{source.stem}.yaml"
+            if proc.returncode == 0:
+                self.compiled[source.stem] = target
+            else:
+                self.compile_errors[source.stem] = out[-3000:]
+
+    def submit_all(self) -> None:
+        from tekflow.cluster.client import Cluster
+        from tekflow.cluster.config import connect
+        from tekflow.cluster.submit import prepare, submit
+
+        cluster = Cluster(connect(str(self.kubeconfig)))
+        unfinished = 0
+        for stem, future in self.submitted.items():
+            if stem not in self.compiled:
+                future.set_exception(AssertionError(f"not compiled: {self.compile_errors.get(stem)}"))
+                continue
+            while unfinished >= MAX_CONCURRENT_RUNS and not self.stopping.is_set():
+                try:
+                    self.finished.get(timeout=1)
+                    unfinished -= 1
+                except queue.Empty:
+                    pass
+            if self.stopping.is_set():
+                future.set_exception(AssertionError("not submitted: the module's tests ended"))
+                continue
+            try:
+                fresh = _fresh_directory_param(stem, self.directory / "fresh-cluster")
+                done = submit(cluster, prepare(self.compiled[stem], [f"{k}={v}" for k, v in fresh.items()],
+                                               self.namespace))
+                future.set_result(done.name)
+                unfinished += 1
+            except Exception as e:  # noqa: BLE001 - reported by the pipeline's test
+                future.set_exception(e)
+
+    def run_all_locally(self) -> None:
+        from tekflow import local
+
+        for stem, future in self.local.items():
+            if self.stopping.is_set() or stem not in self.compiled:
+                future.set_exception(AssertionError(f"not run locally: {self.compile_errors.get(stem, 'stopped')}"))
+                continue
+            try:
+                future.set_result(local.run(self.compiled[stem], run_dir=self.directory / "local" / stem,
+                                            params=_fresh_directory_param(stem, self.directory / "fresh-local")))
+            except Exception as e:  # noqa: BLE001 - reported by the pipeline's test
+                future.set_exception(e)
+
+
+def _fresh_directory_param(stem: str, parent: Path) -> dict[str, str]:
+    """A pipeline's FRESH_DIRECTORY_PARAM: a new empty directory per run (the cluster's and the local one)."""
+    name = _control_module(ROOT / "tests" / "control" / f"{stem}.py").get("FRESH_DIRECTORY_PARAM")
+    if not name:
+        return {}
+    directory = parent / stem
+    directory.mkdir(parents=True)
+    return {name: str(directory)}
+
+
+@pytest.fixture(scope="module")
+def control_corpus(kubeconfig, namespace, node, tmp_path_factory):
+    corpus = ControlCorpus(kubeconfig, namespace, tmp_path_factory.mktemp("control-corpus"))
+    corpus.compile_all()
+    threads = [threading.Thread(target=corpus.submit_all, daemon=True),
+               threading.Thread(target=corpus.run_all_locally, daemon=True)]
+    for t in threads:
+        t.start()
+    try:
+        yield corpus
+    finally:
+        corpus.stopping.set()
+        for t in threads:
+            t.join(timeout=600)
+
+
+def _tasks(report_tasks: dict, local_tasks: dict) -> tuple[dict, dict]:
+    on_cluster = {name: (t["status"], t["reason"]) for name, t in report_tasks.items()}
+    here = {name: (t.status, t.reason) for name, t in local_tasks.items()}
+    return on_cluster, here
+
+
+@pytest.mark.timeout(1800)
+@pytest.mark.parametrize("source", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[p.stem]))
+    if p.stem in KNOWN_DIFFERENCES else p for p in CONTROL], ids=[p.stem for p in CONTROL])
+def test_control_pipeline_on_the_cluster(control_corpus, source):
+    """Every control pipeline, compiled once: Tekton's controller and `tekflow run` on the same file give
+    the same run status and reason, the same status and reason for every task, and the same outputs (the
+    module's EXPECTED_STATUS and EXPECTED)."""
+    module = _control_module(source)
+    run = control_corpus.submitted[source.stem].result(timeout=1500)
+    try:
+        # a run that never ends on the test cluster (HANGS) has had the others' time to end
+        proc = tk(control_corpus.kubeconfig, "wait", run, "-n", control_corpus.namespace, "--timeout",
+                  "3m" if source.stem in HANGS else "20m", "--output", "json", timeout=1500)
+    finally:
+        control_corpus.finished.put(run)  # the next one may be submitted
     expected_code = {"Succeeded": 0, "Failed": 1}[module["EXPECTED_STATUS"]]
     assert proc.returncode == expected_code, proc.stderr[-3000:]
     report = json.loads(proc.stdout)
+    here = control_corpus.local[source.stem].result(timeout=1500)
+    assert (report["status"], report["reason"]) == (here.status, here.reason), (report["message"], here.message)
+    on_cluster, locally = _tasks(report["tasks"], here.tasks)
+    assert on_cluster == locally
+    assert report["outputs"] == here.outputs
     assert report["status"] == module["EXPECTED_STATUS"]
-    assert report["outputs"] == module["EXPECTED"], report["results"]
+    if "EXPECTED" in module:
+        assert report["outputs"] == module["EXPECTED"], report["results"]
