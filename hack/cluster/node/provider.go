@@ -224,6 +224,7 @@ func (p *Provider) run(logger log.Logger, pr *podRun) {
 		}()
 	}
 	wg.Wait()
+	releaseEmptyDirs(logger, pr, pod)
 	pr.mu.Lock()
 	phase := corev1.PodSucceeded
 	for _, c := range codes {
@@ -870,4 +871,19 @@ func (p *Provider) GetStatsSummary(context.Context) (*statsv1alpha1.Summary, err
 // GetMetricsResource reports no metrics.
 func (p *Provider) GetMetricsResource(context.Context) ([]*dto.MetricFamily, error) {
 	return nil, nil
+}
+
+// releaseEmptyDirs frees a finished pod's emptyDir volumes. A kubelet keeps them until the pod is
+// deleted, but Tekton keeps finished pods for their logs, and every Tekton pod's emptyDir holds a
+// copy of the entrypoint binary (~45 MB): a test run of hundreds of pods would fill the disk. Logs
+// and termination messages live outside the volumes and stay.
+func releaseEmptyDirs(logger log.Logger, pr *podRun, pod *corev1.Pod) {
+	for _, v := range pod.Spec.Volumes {
+		if v.EmptyDir == nil {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(pr.dir, "volumes", v.Name)); err != nil {
+			logger.WithError(err).Warnf("pod %s/%s: releasing volume %s", pod.Namespace, pod.Name, v.Name)
+		}
+	}
 }
