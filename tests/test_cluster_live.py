@@ -62,7 +62,7 @@ def namespace(api):
             raise
     yield name
     try:
-        core.delete_namespace(name)
+        core.delete_namespace(name, _request_timeout=30)
     except ApiException:
         pass
 
@@ -318,9 +318,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def bare_apiserver(tmp_path_factory):
-    """A real etcd + kube-apiserver (the test cluster's binaries) with no Tekton installed: its kubeconfig."""
+    """A real etcd + kube-apiserver (the test cluster's binaries) with no Tekton installed: its kubeconfig.
+    Stopped right after the one test that uses it (process groups, SIGKILL when SIGTERM is not enough)."""
     import urllib.request
 
     etcd, apiserver = _cached_binary("etcd-*/etcd"), _cached_binary("kubernetes-*/kube-apiserver")
@@ -651,6 +652,22 @@ class ControlCorpus:
             except Exception as e:  # noqa: BLE001 - reported by the pipeline's test
                 future.set_exception(e)
 
+    def delete(self, run: str) -> None:
+        """Deletes a run that was waited for: its TaskRuns and pods go with it, and with the pods the
+        node's copies of Tekton's binaries (about 45 MB a pod), which would otherwise fill the disk."""
+        from kubernetes.client.exceptions import ApiException
+
+        from tekflow.cluster.config import connect
+
+        from kubernetes import client
+
+        try:
+            client.CustomObjectsApi(connect(str(self.kubeconfig)).api_client).delete_namespaced_custom_object(
+                "tekton.dev", "v1", self.namespace, "pipelineruns", run, propagation_policy="Background")
+        except ApiException as e:
+            if e.status != 404:
+                raise
+
     def run_all_locally(self) -> None:
         from tekflow import local
 
@@ -688,7 +705,7 @@ def control_corpus(kubeconfig, namespace, node, tmp_path_factory):
     finally:
         corpus.stopping.set()
         for t in threads:
-            t.join(timeout=600)
+            t.join(timeout=60)  # daemon threads: a stuck API call must not hold the session
 
 
 def _tasks(report_tasks: dict, local_tasks: dict) -> tuple[dict, dict]:
@@ -712,6 +729,7 @@ def test_control_pipeline_on_the_cluster(control_corpus, source):
         proc = tk(control_corpus.kubeconfig, "wait", run, "-n", control_corpus.namespace, "--timeout",
                   "3m" if source.stem in HANGS else "20m", "--output", "json", timeout=1500)
     finally:
+        control_corpus.delete(run)
         control_corpus.finished.put(run)  # the next one may be submitted
     expected_code = {"Succeeded": 0, "Failed": 1}[module["EXPECTED_STATUS"]]
     assert proc.returncode == expected_code, proc.stderr[-3000:]
