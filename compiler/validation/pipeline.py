@@ -7,6 +7,8 @@ executor says for itself which features it does not run.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from tekflow.compiler import tekton
 from tekflow.compiler.names import is_dns_label
 
@@ -181,6 +183,16 @@ def _param_expressions(param: tekton.Param) -> list[str]:
     return [e for text in param_texts(param.value) for e in expressions(text)]
 
 
+def _expression_places(task: tekton.PipelineTask) -> list[tuple[list[str], str, Callable[[Any], Any]]]:
+    """Each param value and `when` of a task: its expressions, the field they sit in, and how an
+    error found there gets the task-relative path."""
+    places = [(_param_expressions(p), "value", lambda e, p=p: e.via_field_key("params", p.name))
+              for p in task.params]
+    places += [(_when_expressions(w), "", lambda e, i=i: e.via_field_index("when", i))
+               for i, w in enumerate(task.when)]
+    return places
+
+
 def _when_expressions(when: tekton.WhenExpression) -> list[str]:
     return [e for text in (when.input or "", when.cel or "", *when.values) for e in expressions(text)]
 
@@ -195,11 +207,7 @@ def _execution_status_variables(tasks: list[tekton.PipelineTask], finally_: list
     names = {t.name for t in tasks}
     for field, group in (("tasks", tasks), ("finally", finally_)):
         for idx, task in enumerate(group):
-            places = [(_param_expressions(p), "value", lambda e, p=p: e.via_field_key("params", p.name))
-                      for p in task.params]
-            places += [(_when_expressions(w), "", lambda e, i=i: e.via_field_index("when", i))
-                       for i, w in enumerate(task.when)]
-            for found, path, place in places:
+            for found, path, place in _expression_places(task):
                 if not found or any(looks_like_result_ref(e) for e in found):
                     continue
                 if field == "tasks":
@@ -309,11 +317,7 @@ def _final_tasks(tasks: list[tekton.PipelineTask], finally_: list[tekton.Pipelin
             errs = errs.also(invalid_value(f"no runAfter allowed under spec.finally, final task {task.name} has "
                                            "runAfter specified", "").via_field_index("finally", idx))
     for idx, task in enumerate(finally_):
-        places = [(_param_expressions(p), "value", lambda e, p=p: e.via_field_key("params", p.name))
-                  for p in task.params]
-        places += [(_when_expressions(w), "", lambda e, i=i: e.via_field_index("when", i))
-                   for i, w in enumerate(task.when)]
-        for found, path, place in places:
+        for found, path, place in _expression_places(task):
             if not any(looks_like_result_ref(e) for e in found):
                 continue
             for ref in result_refs(found):
