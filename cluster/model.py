@@ -53,16 +53,22 @@ def succeeded_condition(obj: dict[str, Any]) -> Optional[dict[str, Any]]:
     return None
 
 
-def run_status(condition: Optional[dict[str, Any]], spec_status: Optional[str] = None) -> str:
-    """A PipelineRun's status word from its Succeeded condition."""
+def _status_word(condition: Optional[dict[str, Any]], cancelled_reason: str, pending: bool) -> str:
+    """Succeeded/Failed/Cancelled from a finished Succeeded condition; else Pending or Running."""
     if condition is None:
         return PENDING
     state, reason = condition.get("status"), condition.get("reason", "")
     if state == "True":
         return SUCCEEDED
     if state == "False":
-        return CANCELLED if reason == "Cancelled" else FAILED
-    return PENDING if reason == "PipelineRunPending" or spec_status == "PipelineRunPending" else RUNNING
+        return CANCELLED if reason == cancelled_reason else FAILED
+    return PENDING if pending else RUNNING
+
+
+def run_status(condition: Optional[dict[str, Any]], spec_status: Optional[str] = None) -> str:
+    """A PipelineRun's status word from its Succeeded condition."""
+    reason = (condition or {}).get("reason", "")
+    return _status_word(condition, "Cancelled", "PipelineRunPending" in (reason, spec_status))
 
 
 def is_rejected(condition: Optional[dict[str, Any]]) -> bool:
@@ -86,14 +92,8 @@ def exit_code(condition: Optional[dict[str, Any]]) -> Optional[int]:
 
 
 def taskrun_status(condition: Optional[dict[str, Any]]) -> str:
-    if condition is None:
-        return PENDING
-    state, reason = condition.get("status"), condition.get("reason", "")
-    if state == "True":
-        return SUCCEEDED
-    if state == "False":
-        return CANCELLED if reason == "TaskRunCancelled" else FAILED
-    return PENDING if reason in _PENDING_TASKRUN_REASONS else RUNNING
+    reason = (condition or {}).get("reason", "")
+    return _status_word(condition, "TaskRunCancelled", reason in _PENDING_TASKRUN_REASONS)
 
 
 @dataclass
