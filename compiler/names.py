@@ -93,7 +93,7 @@ def param_name(name: str) -> str:
 def result_name(name: str) -> str:
     """Tekton result name for a KFP output name (no leading/trailing '_' or '-')."""
     cleaned = re.sub(r"[^-A-Za-z0-9_.]", "_", name).strip("_-.")
-    if cleaned != name:
+    if cleaned != name or cleaned.startswith("tekflow-"):  # tekflow-…: the launcher's own results
         cleaned = f"{cleaned or 'r'}-{short_hash(name, 4)}"
     assert _RESULT_NAME.match(cleaned), cleaned
     return cleaned

@@ -110,7 +110,7 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
     with _interrupts_cancel(execution) as interrupted:
         result = execution.execute()
     result.outputs = typed_outputs(pipelinerun, name, directory, result.outputs)
-    mark_condition_skips(pipelinerun, result)
+    mark_condition_skips(result)
     execution.write_status(result)  # status.json says what the result says: typed outputs, condition skips
     if listener is not None:
         listener.finished(result.status)

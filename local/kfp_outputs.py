@@ -15,30 +15,18 @@ from tekflow.compiler import tekton
 from tekflow.runtime import stores, values
 
 
-def _store(run: tekton.PipelineRun, run_dir: Path):
-    root = (run.metadata.annotations or {}).get("tekflow.dev/pipeline-root", "")
-    root = root.replace("$(workspaces.tekflow-artifacts.path)", str(run_dir / "workspaces" / "tekflow-artifacts"))
-    return (root, stores.store_for(root)) if root else (None, None)
-
-
-def mark_condition_skips(run: tekton.PipelineRun, result) -> None:
+def mark_condition_skips(result) -> None:
     """Tasks whose own launcher found their condition false ran no main step: report them Skipped.
 
-    (Tekton shows such a TaskRun as succeeded; its outputs manifest says `skipped`.)
+    (Tekton shows such a TaskRun as succeeded; its `tekflow-skipped` result names the condition.)
     """
-    root, store = _store(run, result.run_dir)
-    if store is None or not store.is_local:
-        return
-    for name, record in result.tasks.items():
-        if record.status != "Succeeded":
+    for record in result.tasks.values():
+        if record.status != "Succeeded" or not record.children:
             continue
-        task_dir = Path(store.local_path(stores.task_uri(root, result.name, name)))
-        manifests = [task_dir / stores.MANIFEST] if (task_dir / stores.MANIFEST).exists() \
-            else sorted(task_dir.glob(f"*/{stores.MANIFEST}"))
-        loaded = [json.loads(m.read_text()) for m in manifests]
-        if loaded and all(m.get("skipped") for m in loaded):
+        conditions = [child.results.get(values.SKIPPED_RESULT) for child in record.children]
+        if all(conditions):
             record.status, record.reason = "Skipped", "ConditionFalse"
-            record.message = f"condition {loaded[0].get('condition', '')!r} is false"
+            record.message = f"condition {conditions[0]!r} is false"
 
 
 def typed_outputs(run: tekton.PipelineRun, run_name: str, run_dir: Path, raw: dict[str, Any]) -> dict[str, Any]:

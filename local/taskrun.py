@@ -75,7 +75,7 @@ def run_taskrun(spec: tekton.EmbeddedTask, ctx: TaskRunContext) -> TaskRunOutcom
             first_failed = name
         if code != 0 and step.on_error != "continue":
             # e.g. a compiled task's publish step fails because main (onError: continue) did
-            ok, reason, message = False, "Failed", _step_failure(first_failed, exit_codes[first_failed],
+            ok, reason, message = False, "StepFailed", _step_failure(first_failed, exit_codes[first_failed],
                                                                  logs[first_failed])
             break
     results, problem = _read_results(spec, ctx)

@@ -28,6 +28,9 @@ def publish(launch: Launch, io_dir: str, exit_code: int, results: dict[str, str]
     """Publish every iteration; returns the step's exit code."""
     problems: list[str] = []
     published: Optional[dict[str, Any]] = None
+    results = dict(results)
+    skipped_result = results.pop(values.SKIPPED_RESULT, None)
+    skipped_conditions: list[str] = []
     dirs = iteration_dirs(io_dir)
     for io in dirs:
         code = exit_code if io == io_dir else _iteration_exit_code(io, exit_code)
@@ -35,6 +38,7 @@ def publish(launch: Launch, io_dir: str, exit_code: int, results: dict[str, str]
         manifest, missing = _publish_one(launch, io, state, code)
         problems += missing
         published = manifest
+        skipped_conditions.append(manifest.get("condition", "") if manifest.get("skipped") else "")
         if os.environ.get("TEKFLOW_TRACKING_URI") and not (state or {}).get("kept"):
             from .tracking_steps import record_task
 
@@ -42,11 +46,21 @@ def publish(launch: Launch, io_dir: str, exit_code: int, results: dict[str, str]
                         run_uid, retry_count)
     if io_dir in dirs and results:
         _write_results(launch, published or {}, results)
+    if skipped_result:
+        _write_skipped(skipped_result, skipped_conditions)
     if exit_code != 0:
         return exit_code
     if problems:
         raise PublishError("; ".join(problems))
     return 0
+
+
+def _write_skipped(path: str, conditions: list[str]) -> None:
+    """The false condition when every iteration was skipped by it (values.SKIPPED_RESULT), else empty."""
+    skipped = bool(conditions) and all(conditions)
+    text = conditions[0][:values.SKIPPED_RESULT_CHARS] if skipped else ""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
 
 
 def _iteration_exit_code(io: str, batch_code: int) -> int:

@@ -9,6 +9,11 @@ import json
 from typing import Any, Iterator
 
 SPILLED = "tekflow:spilled"
+# The result of a task with launcher-evaluated conditions: the false condition when its launcher
+# skipped main (in every iteration it ran), empty when main ran. Tekton shows such a TaskRun as
+# Succeeded; `tekflow run` and `tekflow get/wait` report the task Skipped (ConditionFalse) from it.
+SKIPPED_RESULT = "tekflow-skipped"
+SKIPPED_RESULT_CHARS = 120  # of the condition's text, well inside RESULTS_BUDGET's margin
 # A parameter value reaches a process as one argument: `--param NAME=VALUE` of the launcher, the
 # value itself or inside `{{$}}` (the ExecutorInput JSON) for the component. Linux takes at most
 # 131071 bytes per argument (MAX_ARG_STRLEN, 128 KiB with its NUL); this leaves room for the rest.

@@ -7,6 +7,8 @@ hack/cluster started for the session, or $TEKFLOW_TEST_KUBECONFIG's. Selected wi
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import json
 import os
 import queue
@@ -538,50 +540,23 @@ def test_cancel_with_a_node_runs_the_exit_handler(kubeconfig, namespace, node, t
 CONTROL = sorted((ROOT / "tests" / "control").glob("c*.py"))
 
 
+@functools.lru_cache(maxsize=None)
 def _control_module(path: Path) -> dict:
-    """The module's constants (ARGUMENTS, EXPECTED_STATUS, EXPECTED), read without running it."""
-    import ast
-
-    constants = {}
-    for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            try:
-                constants[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                pass
-    return constants
+    """The module's constants (ARGUMENTS, EXPECTED_STATUS, EXPECTED); imported, since some are
+    computed (a data file's path)."""
+    spec = importlib.util.spec_from_file_location(f"cluster_control_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {name: value for name, value in vars(module).items() if name.isupper()}
 
 
 # Runs of the control corpus on the cluster at the same time; the rest are submitted as earlier
 # ones end (TEKFLOW_TEST_CLUSTER_MAX_RUNS=0: all at once). Measured in docs/cluster.md ("Measured").
 MAX_CONCURRENT_RUNS = int(os.environ.get("TEKFLOW_TEST_CLUSTER_MAX_RUNS", "12")) or len(CONTROL)
 
-# Where the cluster and `tekflow run` disagree on the same compiled file, and why (known bugs).
-_CONDITION_FALSE = ("a task whose own launcher found its condition false: `tekflow run` reports it Skipped "
-                    "(ConditionFalse, read from the outputs manifest in its local artifact store); on the cluster "
-                    "the TaskRun Succeeded and nothing in it (results, step states, logs) says it was skipped, so "
-                    "the report says Succeeded/Succeeded. Needs a marker the launcher publishes (runtime/publish.py)")
-_STEP_FAILED = ("a task whose step exits non-zero: Tekton v1.15 reports the TaskRun reason StepFailed "
-                "(pkg/pod/status.go getFailureInfo), `tekflow run` reports Failed (local/taskrun.py)")
-_QOS = ("never ends on the test cluster: its pods request resources (QoS Burstable/Guaranteed) and tekflow-node "
-        "reports status.qosClass BestEffort (hack/cluster/node/provider.go), which the API server refuses "
-        "(field is immutable), so the pods stay Pending")
-KNOWN_DIFFERENCES = {
-    **{stem: _CONDITION_FALSE for stem in (
-        "c02_condition_int_operators", "c03_condition_float_param", "c06_condition_task_output_numbers",
-        "c07_nested_conditions", "c08_legacy_condition", "c09_after_condition", "c12_oneof_param",
-        "c13_oneof_artifact", "c40_after_across_groups", "c49_condition_on_collected", "c51_loop_in_condition")},
-    **{stem: _STEP_FAILED for stem in (
-        "c31_exit_handler_failure", "c32_exit_handlers_several", "c34_ignore_upstream_failure",
-        "c48_exit_handler_loop_failure")},
-    "c44_importer_param": "both fail the same way (the importer reads the parameter's default URI "
-                          "file:///nonexistent/values.csv, not the run's `-p uri=`, so describe fails), and then "
-                          "differ: describe StepFailed vs Failed, and the skipped `fallback` (describe-2) is "
-                          "'PipelineRun was stopping' on Tekton (its final skip reasons put stopping before when) "
-                          "vs 'When Expressions evaluated to false' locally",
-    **{stem: _QOS for stem in ("c45_settings_in_condition", "c46_settings_in_loop", "c47_settings_in_nested_groups")},
-}
-HANGS = {stem for stem, why in KNOWN_DIFFERENCES.items() if why is _QOS}
+# Where the cluster and `tekflow run` disagree on the same compiled file, and why: a known bug,
+# run as a strict xfail (stem -> the precise difference). None is known today.
+KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 def _compile_args(source: Path) -> list[str]:
@@ -725,9 +700,8 @@ def test_control_pipeline_on_the_cluster(control_corpus, source):
     module = _control_module(source)
     run = control_corpus.submitted[source.stem].result(timeout=1500)
     try:
-        # a run that never ends on the test cluster (HANGS) has had the others' time to end
         proc = tk(control_corpus.kubeconfig, "wait", run, "-n", control_corpus.namespace, "--timeout",
-                  "3m" if source.stem in HANGS else "20m", "--output", "json", timeout=1500)
+                  "20m", "--output", "json", timeout=1500)
     finally:
         control_corpus.delete(run)
         control_corpus.finished.put(run)  # the next one may be submitted

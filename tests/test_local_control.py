@@ -25,7 +25,7 @@ def test_when_skips_consumers_of_skipped_results_not_run_after_dependents(tmp_pa
                        "needs-never": skipping.MISSING_RESULTS}
     assert result.status == "Failed" and result.reason == "Failed"
     # finally sees the failure: $(tasks.status) $(tasks.t.status) for a failed and a skipped task, $(tasks.t.reason)
-    assert result.results["summary"] == "Failed Failed None Failed"
+    assert result.results["summary"] == "Failed Failed None StepFailed"
 
 
 def test_when_takes_the_other_branch(tmp_path):

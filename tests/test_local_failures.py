@@ -23,7 +23,7 @@ def test_retries_failing_steps_and_on_error(tmp_path):
     assert result.results["attempt"] == "1"  # results come from the attempt that succeeded
     assert "attempt 1 of 2" in (result.run_dir / "tasks" / "flaky" / "s.log").read_text()
     hopeless = tasks["hopeless"]
-    assert (hopeless.status, hopeless.reason, hopeless.retries) == ("Failed", "Failed", 2)
+    assert (hopeless.status, hopeless.reason, hopeless.retries) == ("Failed", "StepFailed", 2)
     log = result.log("hopeless")
     assert log.index("try 0") < log.index("try 1") < log.index("try 2")
     # a PipelineTask with onError: continue fails without stopping the run
@@ -36,7 +36,7 @@ def test_retries_failing_steps_and_on_error(tmp_path):
     assert not (result.run_dir / "tasks" / "step-errors" / "fourth.log").exists()
     assert tasks["not-started"].status == "Skipped" and tasks["not-started"].skip_reason == skipping.STOPPING
     assert result.status == "Failed"
-    assert result.results["summary"] == "Failed Failed/Failed Failed/FailureIgnored None/ first=4"
+    assert result.results["summary"] == "Failed Failed/StepFailed Failed/FailureIgnored None/ first=4"
     assert "absent" not in result.results  # its task never wrote it
 
 

@@ -14,7 +14,7 @@ from google.protobuf import json_format
 from tekflow.errors import TekflowError
 from tekflow.runtime.prelude import main_step_command
 from tekflow.runtime.spec import encode_spec
-from tekflow.runtime.values import MAX_ARGUMENT_BYTES
+from tekflow.runtime.values import MAX_ARGUMENT_BYTES, SKIPPED_RESULT
 
 from .. import k8s, tekton
 from .. import conditions
@@ -90,12 +90,14 @@ def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
         env=[k8s.EnvVar(name=e.name, value=e.value) for e in node.executor.container.env],
         on_error="continue",  # publish records the outcome, then fails the task with main's exit code
     )
+    # a task its launcher may skip says so in a result: Tekton shows its TaskRun as Succeeded
+    published_results = {**result_names, **({SKIPPED_RESULT: SKIPPED_RESULT} if node.launcher_guards else {})}
     publish = tekton.Step(
         name="publish",
         image=ctx.options.launcher_image,
         command=[*LAUNCHER, "publish"],
         args=[*common, "--exit-code-file", "$(steps.step-main.exitCode.path)",
-              *[arg for name, r in result_names.items() for arg in ("--result", f"{name}=$(results.{r}.path)")]],
+              *[arg for name, r in published_results.items() for arg in ("--result", f"{name}=$(results.{r}.path)")]],
     )
     workspaces = [IO_WORKSPACE] + ([ARTIFACTS_WORKSPACE] if uses_artifact_workspace(ctx) else [])
     param_specs = [tekton.ParamSpec(name=p.name, type="string") for p in params]
@@ -110,7 +112,9 @@ def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
         results=[
             tekton.TaskResult(name=r, type="string", description=f"KFP output parameter {name!r}")
             for name, r in result_names.items()
-        ],
+        ] + ([tekton.TaskResult(name=SKIPPED_RESULT, type="string",
+                                description="the false condition when the launcher skipped main, else empty")]
+             if node.launcher_guards else []),
         metadata=tekton.PipelineTaskMetadata(labels={"tekflow.dev/kfp-task": _label_value(node.kfp_name)}),
     )
     retries = node.spec.retry_policy.max_retry_count

@@ -125,7 +125,11 @@ func (p *Provider) CreatePod(ctx context.Context, pod *corev1.Pod) error {
 	st.PodIP = p.hostIP
 	st.PodIPs = []corev1.PodIP{{IP: p.hostIP}}
 	st.StartTime = &now
-	st.QOSClass = corev1.PodQOSBestEffort
+	if st.QOSClass == "" {
+		// The API server sets it from the pod's requests when the pod is created and refuses any
+		// change, so the node keeps it; requests and limits are not enforced here.
+		st.QOSClass = corev1.PodQOSBestEffort
+	}
 	setCondition(st, corev1.PodScheduled, true, "")
 	setCondition(st, corev1.PodInitialized, len(pod.Spec.InitContainers) == 0, "")
 	setCondition(st, corev1.ContainersReady, false, "ContainersNotReady")
