@@ -3,9 +3,10 @@
 `test_cluster` starts one cluster per session (building its binaries the first
 time: see docs/cluster.md) and stops it at the end; with
 TEKFLOW_TEST_KUBECONFIG set it uses that cluster instead and starts nothing.
-tests/conftest.py registers it for every test module, and deselects the tests
-marked `cluster` unless the group is selected: `pytest -m cluster`. When the
-group is selected and no cluster can be had, its tests fail with the reason.
+tests/conftest.py registers it for every test module, runs the tests marked
+`cluster` last, and starts building the binaries (start_background_build) when
+collection ends, so the build overlaps the other tests. When the group is in the
+run and no cluster can be had, its tests fail with the reason.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,11 +49,42 @@ class ClusterHandle:
         return client.CoreV1Api(self.api_client())
 
 
-def cluster_selected(config: pytest.Config) -> bool:
-    """The `-m` expression selects the `cluster` group (`-m cluster`, `-m "cluster and not x"`)."""
-    expr = (config.getoption("markexpr", default="") or "").replace("(", " ").replace(")", " ")
-    words = expr.split()
-    return any(w == "cluster" and (i == 0 or words[i - 1] != "not") for i, w in enumerate(words))
+_BUILD: "subprocess.Popen[bytes] | None" = None
+_BUILD_LOG = Path(tempfile.gettempdir()) / f"tekflow-cluster-build-{os.getpid()}.log"
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([env.get("PATH", ""), "/usr/local/go/bin"])
+    return env
+
+
+def start_background_build() -> None:
+    """Builds the cluster's binaries in the background unless a given cluster is used (cached:
+    nothing to do when they exist)."""
+    global _BUILD
+    if _BUILD is not None or os.environ.get("TEKFLOW_TEST_KUBECONFIG"):
+        return
+    with open(_BUILD_LOG, "wb") as log:
+        _BUILD = subprocess.Popen([sys.executable, str(CLUSTER_PY), "build"], env=_env(),
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop_background_build() -> None:
+    """An unfinished build is stopped with the session (its partial output is discarded)."""
+    if _BUILD is not None and _BUILD.poll() is None:
+        os.killpg(_BUILD.pid, signal.SIGTERM)  # cluster.py and its `go build`
+        _BUILD.wait()
+
+
+def _wait_for_build() -> None:
+    if _BUILD is None:
+        return
+    code = _BUILD.wait()
+    if code != 0:
+        tail = "\n".join(_BUILD_LOG.read_text(errors="replace").strip().splitlines()[-15:])
+        pytest.fail(f"the test cluster's binaries did not build (cluster.py build exit {code}; "
+                    f"log {_BUILD_LOG}):\n{tail}", pytrace=False)
 
 
 def _answers(kubeconfig: Path) -> None:
@@ -79,10 +113,10 @@ def test_cluster(tmp_path_factory: pytest.TempPathFactory):
             pytest.fail(f"TEKFLOW_TEST_KUBECONFIG={given}: the cluster does not answer: {e}", pytrace=False)
         yield ClusterHandle(Path(given), None)
         return
-    state = tmp_path_factory.mktemp("cluster")
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([env.get("PATH", ""), "/usr/local/go/bin"])
     started = time.monotonic()
+    _wait_for_build()
+    state = tmp_path_factory.mktemp("cluster")
+    env = _env()
     try:
         r = subprocess.run([sys.executable, str(CLUSTER_PY), "up", "--json", "--dir", str(state)],
                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

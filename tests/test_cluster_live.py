@@ -20,6 +20,7 @@ import time
 import uuid
 import xml.etree.ElementTree as ET
 from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -566,6 +567,19 @@ def _compile_args(source: Path) -> list[str]:
     return [*TEKFLOW, "compile", str(source), *params]
 
 
+@dataclass
+class SubmitWait:
+    """A running `tekflow submit --wait` and where its output goes."""
+
+    proc: subprocess.Popen
+    stdout: Path
+    stderr: Path
+
+    def result(self, timeout: float) -> tuple[int, str, str]:
+        code = self.proc.wait(timeout=timeout)
+        return code, self.stdout.read_text(), self.stderr.read_text()
+
+
 class ControlCorpus:
     """Each control pipeline compiled once to a file that is both submitted to the cluster and run
     locally; a thread submits the files (at most MAX_CONCURRENT_RUNS unfinished at once) and
@@ -599,11 +613,8 @@ class ControlCorpus:
                 self.compile_errors[source.stem] = out[-3000:]
 
     def submit_all(self) -> None:
-        from tekflow.cluster.client import Cluster
-        from tekflow.cluster.config import connect
-        from tekflow.cluster.submit import prepare, submit
-
-        cluster = Cluster(connect(str(self.kubeconfig)))
+        """`tekflow submit FILE --wait --output json` per pipeline, at most MAX_CONCURRENT_RUNS at once;
+        each future holds the process, its output going to files (a pipe could fill and stall it)."""
         unfinished = 0
         for stem, future in self.submitted.items():
             if stem not in self.compiled:
@@ -620,9 +631,14 @@ class ControlCorpus:
                 continue
             try:
                 fresh = _fresh_directory_param(stem, self.directory / "fresh-cluster")
-                done = submit(cluster, prepare(self.compiled[stem], [f"{k}={v}" for k, v in fresh.items()],
-                                               self.namespace))
-                future.set_result(done.name)
+                params = [arg for k, v in fresh.items() for arg in ("-p", f"{k}={v}")]
+                out, err = (self.directory / f"{stem}.submit.{n}" for n in ("out", "err"))
+                with open(out, "wb") as stdout, open(err, "wb") as stderr:
+                    proc = subprocess.Popen(
+                        [*TEKFLOW, "submit", str(self.compiled[stem]), "-n", self.namespace, *params, "--wait",
+                         "--timeout", "20m", "--output", "json", "--kubeconfig", str(self.kubeconfig)],
+                        stdout=stdout, stderr=stderr, cwd=self.directory)
+                future.set_result(SubmitWait(proc, out, err))
                 unfinished += 1
             except Exception as e:  # noqa: BLE001 - reported by the pipeline's test
                 future.set_exception(e)
@@ -681,6 +697,9 @@ def control_corpus(kubeconfig, namespace, node, tmp_path_factory):
         corpus.stopping.set()
         for t in threads:
             t.join(timeout=60)  # daemon threads: a stuck API call must not hold the session
+        for future in corpus.submitted.values():  # a wait nobody read (a test failed early)
+            if future.done() and not future.exception() and future.result().proc.poll() is None:
+                future.result().proc.kill()
 
 
 def _tasks(report_tasks: dict, local_tasks: dict) -> tuple[dict, dict]:
@@ -698,16 +717,16 @@ def test_control_pipeline_on_the_cluster(control_corpus, source):
     the same run status and reason, the same status and reason for every task, and the same outputs (the
     module's EXPECTED_STATUS and EXPECTED)."""
     module = _control_module(source)
-    run = control_corpus.submitted[source.stem].result(timeout=1500)
+    submitted = control_corpus.submitted[source.stem].result(timeout=1500)
     try:
-        proc = tk(control_corpus.kubeconfig, "wait", run, "-n", control_corpus.namespace, "--timeout",
-                  "20m", "--output", "json", timeout=1500)
+        code, stdout, stderr = submitted.result(timeout=1500)
     finally:
-        control_corpus.delete(run)
-        control_corpus.finished.put(run)  # the next one may be submitted
+        control_corpus.finished.put(source.stem)  # the next one may be submitted
+    report = json.loads(stdout) if stdout.strip() else {}
+    if report.get("name"):
+        control_corpus.delete(report["name"])
     expected_code = {"Succeeded": 0, "Failed": 1}[module["EXPECTED_STATUS"]]
-    assert proc.returncode == expected_code, proc.stderr[-3000:]
-    report = json.loads(proc.stdout)
+    assert code == expected_code, stderr[-3000:]
     here = control_corpus.local[source.stem].result(timeout=1500)
     assert (report["status"], report["reason"]) == (here.status, here.reason), (report["message"], here.message)
     on_cluster, locally = _tasks(report["tasks"], here.tasks)

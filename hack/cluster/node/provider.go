@@ -67,6 +67,18 @@ type proc struct {
 	stopped  bool // killed by the node (deletion or image swap)
 }
 
+// signalGroup signals the container's process group unless the container has
+// ended. An ended container's pid (its group's id) may already belong to
+// another pod's container: pid_max is often 32768 and a busy node wraps it.
+func (pc *proc) signalGroup(sig syscall.Signal) {
+	select {
+	case <-pc.finished:
+		return
+	default:
+		_ = syscall.Kill(-pc.cmd.Process.Pid, sig)
+	}
+}
+
 func key(ns, name string) string { return ns + "/" + name }
 
 func newMux() *http.ServeMux { return http.NewServeMux() }
@@ -613,7 +625,7 @@ func (p *Provider) UpdatePod(_ context.Context, pod *corev1.Pod) error {
 		}
 	}
 	for _, pc := range stop {
-		_ = syscall.Kill(-pc.cmd.Process.Pid, syscall.SIGKILL)
+		pc.signalGroup(syscall.SIGKILL)
 	}
 	return nil
 }
@@ -680,7 +692,7 @@ func (p *Provider) stopPod(pr *podRun, grace time.Duration) {
 	}
 	pr.mu.Unlock()
 	for _, pc := range procs {
-		_ = syscall.Kill(-pc.cmd.Process.Pid, syscall.SIGTERM)
+		pc.signalGroup(syscall.SIGTERM)
 	}
 	deadline := time.After(grace)
 	for _, pc := range procs {
@@ -690,7 +702,7 @@ func (p *Provider) stopPod(pr *podRun, grace time.Duration) {
 		}
 	}
 	for _, pc := range procs {
-		_ = syscall.Kill(-pc.cmd.Process.Pid, syscall.SIGKILL)
+		pc.signalGroup(syscall.SIGKILL)
 	}
 	for _, pc := range procs {
 		select {

@@ -2,8 +2,11 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 )
@@ -87,5 +90,33 @@ func TestFieldValue(t *testing.T) {
 	}
 	if _, err := fieldValue(pod, "spec.unknown"); err == nil {
 		t.Error("unknown field accepted")
+	}
+}
+
+// An ended container's group is never signalled: its pid may be another pod's container by now.
+func TestSignalGroupSparesEndedContainers(t *testing.T) {
+	other := exec.Command("sleep", "30") // stands for a container that got the ended one's pid
+	other.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- other.Wait() }()
+
+	ended := &proc{cmd: &exec.Cmd{Process: other.Process}, finished: make(chan struct{})}
+	close(ended.finished)
+	ended.signalGroup(syscall.SIGKILL)
+	select {
+	case err := <-exited:
+		t.Fatalf("an ended container's signal reached another process group: %v", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+
+	running := &proc{cmd: &exec.Cmd{Process: other.Process}, finished: make(chan struct{})}
+	running.signalGroup(syscall.SIGKILL)
+	select {
+	case <-exited:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a running container's group was not signalled")
 	}
 }
