@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -167,6 +168,17 @@ def test_tekton_accepts_the_compiled_pipeline(compiled, stem):
     paths, errors, verdicts = compiled
     assert stem not in errors, errors[stem]
     assert verdicts[stem].ok, verdicts[stem].errors
+
+
+@pytest.mark.parametrize("stem", COMPILED_IDS)
+def test_no_task_is_named_like_a_matrix_child(compiled, stem):
+    """Tekton names a matrixed task's TaskRuns <run>-<task>-<i>: a task named <task>-<i> would have
+    its TaskRun taken by the matrix child (it then never runs; c47 and c51 did before the rename)."""
+    spec = _run(compiled, stem).spec.pipeline_spec
+    every = [*spec.tasks, *(spec.finally_ or [])]
+    for matrixed in (t.name for t in every if t.matrix):
+        clashing = [t.name for t in every if re.fullmatch(re.escape(matrixed) + r"-\d+", t.name)]
+        assert not clashing, (matrixed, clashing)
 
 
 @pytest.mark.parametrize("stem", COMPILED_IDS)
