@@ -70,12 +70,6 @@ def namespace(api):
         pass
 
 
-@pytest.fixture(scope="module")
-def has_node(api) -> bool:
-    nodes = api[0].list_node().items
-    return any(c.type == "Ready" and c.status == "True" for n in nodes for c in (n.status.conditions or []))
-
-
 def tk(kubeconfig, *args, env=None, timeout=300):
     full_env = {k: v for k, v in os.environ.items()
                 if not k.startswith(("GITHUB_", "CI_", "BUILD", "GITLAB", "JENKINS", "CIRCLE", "TRAVIS", "TEKTON_"))}
@@ -186,29 +180,6 @@ def _finally_taskruns(api, namespace, run):
     items = api[1].list_namespaced_custom_object("tekton.dev", "v1", namespace, "taskruns",
                                                  label_selector=f"tekton.dev/pipelineRun={run}")["items"]
     return [t for t in items if t["metadata"]["labels"].get("tekton.dev/memberOf") == "finally"]
-
-
-def test_cancel_runs_the_finally_tasks_and_cancel_now_does_not(kubeconfig, namespace, api, has_node):
-    if has_node:
-        pytest.skip("with a node the run may end before the cancel: see test_cancel_with_a_node")
-    graceful = _submit(kubeconfig, namespace, EXIT_HANDLER)
-    now = _submit(kubeconfig, namespace, EXIT_HANDLER)
-    for run in (graceful, now):  # started: its first task's TaskRun exists
-        until(lambda: get_json(kubeconfig, run, namespace)["tasks"]["first"]["taskruns"])
-    assert tk(kubeconfig, "cancel", graceful, "-n", namespace).returncode == 0
-    assert tk(kubeconfig, "cancel", now, "-n", namespace, "--mode", "now").returncode == 0
-    # CancelledRunFinally: Tekton schedules the exit handler (a finally task) after cancelling
-    created = until(lambda: _finally_taskruns(api, namespace, graceful), timeout=60)
-    assert created[0]["metadata"]["labels"]["tekton.dev/pipelineTask"] == "exit-report"
-    state = get_json(kubeconfig, graceful, namespace)
-    assert state["tasks"]["first"]["status"] == "Cancelled" and state["tasks"]["exit-report"]["taskruns"]
-    assert state["reason"] == "CancelledRunningFinally" and not state["done"]
-    # Cancelled: it ends without the finally task
-    ended = tk(kubeconfig, "wait", now, "-n", namespace, "--timeout", "60s", "--output", "json")
-    assert ended.returncode == 3, ended.stderr
-    assert json.loads(ended.stdout)["status"] == "Cancelled" and not _finally_taskruns(api, namespace, now)
-    # the exit handler cannot run without a node: end that run too
-    assert tk(kubeconfig, "cancel", graceful, "-n", namespace, "--mode", "now").returncode == 0
 
 
 def test_a_tekton_file_with_task_documents_is_submitted_as_it_is(kubeconfig, namespace, api, tmp_path):
@@ -525,17 +496,27 @@ def test_logs_follow_streams_until_the_run_ends(kubeconfig, namespace, node, tmp
     assert state["done"] and state["status"] == "Succeeded"
 
 
-def test_cancel_with_a_node_runs_the_exit_handler(kubeconfig, namespace, node, tmp_path):
+def test_cancel_runs_the_exit_handler_and_cancel_now_does_not(kubeconfig, namespace, api, node, tmp_path):
     source = tmp_path / "slow.py"
     source.write_text(SLOW)
-    run = _submit(kubeconfig, namespace, source, "-p", "n=120")
-    until(lambda: get_json(kubeconfig, run, namespace)["tasks"]["slow"]["status"] == "Running", timeout=300)
-    assert tk(kubeconfig, "cancel", run, "-n", namespace).returncode == 0
-    proc = tk(kubeconfig, "wait", run, "-n", namespace, "--timeout", "5m", "--output", "json", timeout=600)
+    graceful = _submit(kubeconfig, namespace, source, "-p", "n=120")
+    now = _submit(kubeconfig, namespace, source, "-p", "n=120")
+    for run in (graceful, now):
+        until(lambda: get_json(kubeconfig, run, namespace)["tasks"]["slow"]["status"] == "Running", timeout=300)
+    assert tk(kubeconfig, "cancel", graceful, "-n", namespace).returncode == 0
+    assert tk(kubeconfig, "cancel", now, "-n", namespace, "--mode", "now").returncode == 0
+    # CancelledRunFinally: Tekton cancels the running task, then runs the exit handler (a finally task)
+    proc = tk(kubeconfig, "wait", graceful, "-n", namespace, "--timeout", "5m", "--output", "json", timeout=600)
     assert proc.returncode == 3, proc.stderr
     report = json.loads(proc.stdout)
     assert report["status"] == "Cancelled" and report["tasks"]["slow"]["status"] == "Cancelled"
     assert report["tasks"]["report"]["status"] == "Succeeded"  # the exit handler ran
+    # Cancelled (--mode now): it ends without the finally task
+    ended = tk(kubeconfig, "wait", now, "-n", namespace, "--timeout", "5m", "--output", "json", timeout=600)
+    assert ended.returncode == 3, ended.stderr
+    report = json.loads(ended.stdout)
+    assert report["status"] == "Cancelled" and report["tasks"]["slow"]["status"] == "Cancelled"
+    assert not _finally_taskruns(api, namespace, now)
 
 
 CONTROL = sorted((ROOT / "tests" / "control").glob("c*.py"))
