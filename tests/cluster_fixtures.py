@@ -81,10 +81,12 @@ def _wait_for_build() -> None:
     if _BUILD is None:
         return
     code = _BUILD.wait()
-    if code != 0:
-        tail = "\n".join(_BUILD_LOG.read_text(errors="replace").strip().splitlines()[-15:])
-        pytest.fail(f"the test cluster's binaries did not build (cluster.py build exit {code}; "
-                    f"log {_BUILD_LOG}):\n{tail}", pytrace=False)
+    if code == 0:
+        _BUILD_LOG.unlink(missing_ok=True)
+        return
+    tail = "\n".join(_BUILD_LOG.read_text(errors="replace").strip().splitlines()[-15:])
+    pytest.fail(f"the test cluster's binaries did not build (cluster.py build exit {code}; "
+                f"log {_BUILD_LOG}):\n{tail}", pytrace=False)
 
 
 def _answers(kubeconfig: Path) -> None:
