@@ -94,13 +94,17 @@ def _duration(text: Optional[str], option: str = "--timeout") -> Optional[float]
 @click.option("--pipeline-root", metavar="URI", help="Artifact store root (compile option; default: a per-run PVC).")
 @click.option("--launcher-image", metavar="IMAGE", help="Image with tekflow installed (compile option).")
 @click.option("--run-name", metavar="NAME", help="metadata.name of the PipelineRun (default: generated).")
+@click.option("--run-timeout", metavar="DURATION",
+              help="The run's own timeout on the cluster (2h, 90m; 0: none). Default: Tekton's, 60 minutes.")
+@click.option("--service-account", metavar="NAME", help="ServiceAccount of the run's pods.")
 @_cluster_options
 @_output_option
 @user_errors
 @_api_errors
 def submit_command(source: Path, params: tuple[str, ...], wait: bool, timeout: Optional[str], cancel_on_timeout: bool,
                    junit: Optional[Path], pipeline_name: Optional[str], pipeline_root: Optional[str],
-                   launcher_image: Optional[str], run_name: Optional[str], namespace: Optional[str],
+                   launcher_image: Optional[str], run_name: Optional[str], run_timeout: Optional[str],
+                   service_account: Optional[str], namespace: Optional[str],
                    kubeconfig: Optional[str], context: Optional[str], output_format: str) -> None:
     """Submit SOURCE to a cluster: a pipeline .py file or KFP IR file (compiled as `tekflow compile`
     does) or a Tekton PipelineRun YAML (created as it is, with the Task documents it holds).
@@ -116,11 +120,16 @@ def submit_command(source: Path, params: tuple[str, ...], wait: bool, timeout: O
     if cancel_on_timeout and not timeout:
         raise TekflowError("--cancel-on-timeout needs --timeout")
     wait_s = _duration(timeout)
+    _duration(run_timeout, "--run-timeout")
     if not source.is_file():
         raise TekflowError(f"{source}: no such file")
     compile_options = {k: v for k, v in {"pipeline_root": pipeline_root, "launcher_image": launcher_image,
-                                          "run_name": run_name}.items() if v is not None}
+                                          "run_name": run_name, "timeout": run_timeout,
+                                          "service_account": service_account}.items() if v is not None}
     tekton_file = submitting.is_tekton_yaml(source)
+    if tekton_file and (pipeline_root or launcher_image or run_timeout or service_account):
+        raise TekflowError(f"{source} is already compiled: --pipeline-root, --launcher-image, --run-timeout and "
+                           "--service-account apply when compiling (give `tekflow compile` them)")
     if tekton_file and run_name:
         compile_options.pop("run_name")
     submission = submitting.prepare(source, list(params), namespace, pipeline_name, compile_options)

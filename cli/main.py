@@ -76,6 +76,10 @@ def cli() -> None:
               help="Cluster profile for GPU hints: gfd (default), gke, eks, or a profile YAML file.")
 @click.option("--gang-scheduler", type=click.Choice(["kueue", "volcano", "coscheduling"]),
               help="How gangs (dsl.schedule(gang=...)) start together (default: the profile's, kueue).")
+@click.option("--timeout", metavar="DURATION",
+              help="The run's timeout (2h, 90m, 1h30m; 0: none). Default: Tekton's, 60 minutes.")
+@click.option("--service-account", metavar="NAME",
+              help="ServiceAccount of the run's pods (e.g. with the pipeline root's credentials).")
 @click.option("--task-documents", is_flag=True, default=None,
               help="Each task's spec as a Task document the PipelineRun names by taskRef (small PipelineRuns "
                    "for large pipelines); written before the PipelineRun, or to --tasks-output.")

@@ -68,5 +68,8 @@ def build_pipelinerun(ctx: Lowering) -> tekton.PipelineRun:
             params=ctx.run_params,
             workspaces=ctx.run_workspaces,
             task_run_specs=ctx.run_task_run_specs,
+            timeouts=tekton.TimeoutFields(pipeline=ctx.options.timeout) if ctx.options.timeout else None,
+            task_run_template=tekton.TaskRunTemplate(service_account_name=ctx.options.service_account)
+            if ctx.options.service_account else None,
         ),
     )

@@ -40,6 +40,10 @@ class CompileOptions:
     gang_scheduler: Optional[str] = None
     # every task's spec as a `Task` document named by `taskRef` (for PipelineRuns too large to embed them)
     task_documents: bool = False
+    # the run's timeouts.pipeline, a Go duration (2h, 90m; 0: none); None: Tekton's default, 60 min
+    timeout: Optional[str] = None
+    # the ServiceAccount the run's pods use (its secrets: the pipeline root's credentials…); None: `default`
+    service_account: Optional[str] = None
 
     def __post_init__(self) -> None:
         """Check values that would otherwise make an object the API server rejects."""
@@ -70,6 +74,17 @@ class CompileOptions:
             if parsed.scheme.split("+")[0] not in ("http", "https", *DATABASE_SCHEMES):
                 raise TekflowError(f"--tracking-uri {self.tracking_uri!r} is not an MLflow server URI "
                                    "(http://host:port or https://…) nor a database URI (sqlite:///PATH, …)")
+        if self.timeout is not None:
+            from .validation import duration
+
+            try:
+                negative = duration.parse(str(self.timeout)) < 0
+            except duration.DurationError:
+                negative = True
+            if negative:
+                raise TekflowError(f"--timeout {self.timeout!r} is not a duration (e.g. 2h, 90m, 1h30m; 0: no timeout)")
+        if self.service_account is not None and not is_dns_subdomain(self.service_account):
+            raise TekflowError(f"--service-account {self.service_account!r} is not a valid ServiceAccount name")
         if self.gang_scheduler is not None and self.gang_scheduler not in GANG_SCHEDULERS:
             raise TekflowError(f"--gang-scheduler {self.gang_scheduler!r} is not one of {', '.join(GANG_SCHEDULERS)}")
         if not (self.launcher_image or "").strip() or any(c.isspace() for c in self.launcher_image):

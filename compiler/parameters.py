@@ -22,6 +22,11 @@ _TYPE_WORDS = {
 }
 
 
+def type_words(kfp_type: str) -> str:
+    """What a value of a KFP parameter type is, in words ("an integer")."""
+    return _TYPE_WORDS.get(kfp_type, kfp_type)
+
+
 def type_name(parameter_type: int) -> str:
     return pb.ParameterType.ParameterTypeEnum.Name(parameter_type)
 
@@ -46,7 +51,7 @@ def coerce(name: str, value: Any, kfp_type: str) -> Any:
         ok = isinstance(value, dict)
     if not ok:
         raise TekflowError(
-            f"parameter {name!r} expects {_TYPE_WORDS.get(kfp_type, kfp_type)} ({kfp_type}), got {value!r}"
+            f"parameter {name!r} expects {type_words(kfp_type)} ({kfp_type}), got {value!r}"
         )
     return value
 

@@ -72,9 +72,14 @@ def test_every_command_has_help_with_namespace_and_kubeconfig(command):
     (["list", "-A", "-n", "x"], "-A and -n"),
     (["get"], "Missing argument 'RUN'"),
     (["wait", "r", "--cancel-on-timeout"], "needs --timeout"),
+    (["submit", "QUICK", "--run-timeout", "soon"], "--run-timeout 'soon': not a duration"),
+    (["submit", "QUICK", "--service-account", "Bad SA"], "--service-account 'Bad SA' is not a valid"),
+    (["submit", "TEKTON", "--run-timeout", "2h"], "is already compiled: --pipeline-root, --launcher-image, "
+                                                   "--run-timeout and --service-account apply when compiling"),
 ])
 def test_usage_mistakes_are_one_error_line_and_exit_2(args, says):
-    proc = _tekflow(*[str(QUICKSTART) if a == "QUICK" else a for a in args])
+    tekton_file = ROOT / "tests" / "pipelineruns" / "when_finally.yaml"
+    proc = _tekflow(*[str(QUICKSTART) if a == "QUICK" else str(tekton_file) if a == "TEKTON" else a for a in args])
     assert proc.returncode == 2
     assert says in _one_error_line(proc)
 

@@ -446,6 +446,26 @@ def node(api):
         pytest.fail("the cluster has no Ready node after 120 s: pods cannot run", pytrace=False)
 
 
+def test_run_timeout_and_service_account_are_the_runs(kubeconfig, namespace, api, node):
+    """`submit --run-timeout 2h --service-account S` compiles them into the run; Tekton takes them,
+    its TaskRuns carry the ServiceAccount, and the run succeeds."""
+    from kubernetes import client
+
+    account = "trainer"
+    api[0].create_namespaced_service_account(namespace, client.V1ServiceAccount(
+        metadata=client.V1ObjectMeta(name=account)))
+    proc = tk(kubeconfig, "submit", str(QUICKSTART), "-n", namespace, "--run-timeout", "2h",
+              "--service-account", account, "--wait", "--timeout", "10m", "--output", "json", timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    run = json.loads(proc.stdout)["name"]
+    obj = api[1].get_namespaced_custom_object("tekton.dev", "v1", namespace, "pipelineruns", run)
+    assert obj["spec"]["timeouts"]["pipeline"] in ("2h", "2h0m0s")  # as given, or as Tekton defaults it
+    assert obj["spec"]["taskRunTemplate"]["serviceAccountName"] == account
+    taskruns = api[1].list_namespaced_custom_object("tekton.dev", "v1", namespace, "taskruns",
+                                                    label_selector=f"tekton.dev/pipelineRun={run}")["items"]
+    assert taskruns and {t["spec"]["serviceAccountName"] for t in taskruns} == {account}
+
+
 def test_quickstart_succeeds_with_outputs_junit_and_logs(kubeconfig, namespace, node, tmp_path):
     junit = tmp_path / "report.xml"
     proc = tk(kubeconfig, "submit", str(QUICKSTART), "-n", namespace, "--wait", "--timeout", "10m",

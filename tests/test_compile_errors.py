@@ -33,6 +33,17 @@ FILES = {
     "random.yaml": "just: data\n",
     "bad.yaml": "a: 1\nb: [2\n",
     "bad.json": '{"a": ',
+    "required.py": '''
+from tekflow import dsl
+
+@dsl.component(base_image="python:3.11")
+def add(a: int, b: float) -> float:
+    return a + b
+
+@dsl.pipeline(name="required")
+def required(a: int, b: float, c: str = "x", d: int = 1):
+    add(a=a, b=b)
+''',
     "tekton.yaml": "apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {name: x}\nspec: {pipelineSpec: {tasks: []}}\n",
     "artifact_loop.py": '''
 from typing import List
@@ -80,6 +91,12 @@ CASES = [
     (["artifact_loop.py"], "not supported yet: artifact inputs of the pipeline itself"),
     ([QUICKSTART, "-p", "points=3", "-p", "points=4"], "-p points: given twice ('3' and '4'); give it once"),
     (["tekton.yaml", "--pipeline", "one"], "leave --pipeline out"),
+    (["required.py"], "required parameters 'a' (an integer), 'b' (a number) have no value: "
+                      "give -p a=VALUE -p b=VALUE"),
+    (["required.py", "-p", "a=1"], "required parameter 'b' (a number) has no value: give -p b=VALUE"),
+    ([QUICKSTART, "--timeout", "soon"], "--timeout 'soon' is not a duration"),
+    ([QUICKSTART, "--timeout", "-1h"], "--timeout '-1h' is not a duration"),
+    ([QUICKSTART, "--service-account", "Bad SA"], "--service-account 'Bad SA' is not a valid ServiceAccount name"),
 ]
 
 
@@ -142,5 +159,24 @@ def test_a_pipelinerun_too_large_for_the_api_server_is_warned_about():
     compiler.compile_to_yaml(wide)
     (warning,) = [w for w in compiler.warnings if "MiB" in w]
     assert "the API server keeps objects up to about 1.5 MiB" in warning
-    compiler.compile_to_yaml(step)  # one task: far from the limit
+    compiler.compile_to_yaml(step, {"x": 1})  # one task: far from the limit
     assert not [w for w in compiler.warnings if "MiB" in w]
+
+
+def test_timeout_and_service_account_reach_the_run(workdir):
+    """--timeout is the run's timeouts.pipeline and --service-account its pods' ServiceAccount; both pass
+    Tekton's validation (a required parameter given with -p compiles)."""
+    import yaml
+
+    from tekton_validation import validate_files
+
+    proc = subprocess.run([sys.executable, "-m", "tekflow.cli.main", "compile", "required.py", "-p", "a=1",
+                           "-p", "b=2.5", "--timeout", "2h", "--service-account", "trainer", "-o", "run.yaml"],
+                          cwd=workdir, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    spec = yaml.safe_load((workdir / "run.yaml").read_text())["spec"]
+    assert spec["timeouts"] == {"pipeline": "2h"}
+    assert spec["taskRunTemplate"] == {"serviceAccountName": "trainer"}
+    assert {"name": "a", "value": "1"} in spec["params"]
+    report = validate_files([workdir / "run.yaml"])
+    assert report.documents[0].ok, report.documents[0].errors

@@ -153,8 +153,9 @@ def test_a_retried_task_is_one_run_finished_by_its_last_attempt(tmp_path):
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     path = tmp_path / "run.yaml"
     (tmp_path / "counter").mkdir()
-    Compiler().compile(retried, str(path), tracking_uri=uri)
-    result = local.run(path, params={"counter_dir": str(tmp_path / "counter")}, run_dir=tmp_path / "run")
+    Compiler().compile(retried, str(path), pipeline_parameters={"counter_dir": str(tmp_path / "counter")},
+                       tracking_uri=uri)
+    result = local.run(path, run_dir=tmp_path / "run")
     assert result.succeeded and result.tasks["flaky-train"].retries == 2, result.summary()
     client = MlflowClient(uri)
     experiment = client.get_experiment_by_name("retried")

@@ -8,7 +8,7 @@ from tekflow.runtime.values import size_problem
 from .. import tekton
 from ..context import Lowering, struct_to_python
 from ..names import param_name
-from ..parameters import coerce, encode, parse_text, type_name
+from ..parameters import coerce, encode, parse_text, type_name, type_words
 
 
 def run(ctx: Lowering) -> None:
@@ -37,6 +37,7 @@ def run(ctx: Lowering) -> None:
         value = parse_text(name, value, kfp_type) if isinstance(value, str) and kfp_type != "STRING" else value
         value = _sized(name, coerce(name, value, kfp_type), "value")
         ctx.run_params.append(tekton.Param(name=param_name(name), value=encode(value, kfp_type)))
+    _check_required(declared, ctx.options.parameters)
 
 
 def _sized(name: str, value: object, what: str) -> object:
@@ -46,3 +47,16 @@ def _sized(name: str, value: object, what: str) -> object:
         raise TekflowError(f"parameter {name!r}: its {what} {problem}; pass larger data as an artifact "
                            "(docs/limits.md)")
     return value
+
+
+def _check_required(declared, given) -> None:
+    """A PipelineRun without a value for a required parameter fails at once on Tekton
+    (ParameterMissing): refuse it here, naming each one."""
+    missing = [name for name in sorted(declared) if name not in given
+               and not declared[name].HasField("default_value") and not declared[name].is_optional]
+    if missing:
+        listed = ", ".join(f"{name!r} ({type_words(type_name(declared[name].parameter_type))})" for name in missing)
+        example = " ".join(f"-p {name}=VALUE" for name in missing)
+        raise TekflowError(f"the pipeline's required parameter{'s' if len(missing) > 1 else ''} {listed} "
+                           f"{'have' if len(missing) > 1 else 'has'} no value: give {example} "
+                           "(Python API: pipeline_parameters={...})")
