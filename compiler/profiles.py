@@ -56,6 +56,15 @@ class Profile:
                                f"(known: {', '.join(sorted(self.vendors))})")
         return self.vendors[name]
 
+    def vendor_of_resource(self, resource: str) -> Optional[Vendor]:
+        """The vendor whose GPU (whole, shared or a MIG slice) is this extended resource."""
+        for vendor in self.vendors.values():
+            mig_prefix = vendor.mig_resource.split("{", 1)[0] if vendor.mig_resource else None
+            if resource in (vendor.resource, vendor.shared_resource) or \
+                    (mig_prefix and resource.startswith(mig_prefix)):
+                return vendor
+        return None
+
     def product(self, vendor: Vendor, name: str, where: str) -> tuple[str, str]:
         """(label, value) selecting nodes with this product."""
         label, products = (vendor.product_label, vendor.products) if vendor.products else \

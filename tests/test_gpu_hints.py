@@ -425,3 +425,29 @@ def test_tekflow_run_says_when_a_task_wants_gpus_this_machine_lacks(tmp_path):
                            "--run-dir", str(tmp_path / "run")], capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "task 'train' asks for 2 GPU(s) but none are visible here; it runs on the CPU" in proc.stderr
+
+
+@dsl.pipeline(name="kfp-accelerators")
+def kfp_accelerators():
+    work(x=1).set_accelerator_type("nvidia.com/gpu").set_accelerator_limit(2).set_display_name("nvidia")
+    work(x=2).set_accelerator_type("amd.com/gpu").set_accelerator_limit(1).set_display_name("amd")
+    work(x=3).set_accelerator_type("nvidia.com/mig-1g.10gb").set_accelerator_limit(1).set_display_name("mig")
+    work(x=4).set_accelerator_type("gpu.intel.com/i915").set_accelerator_limit(1).set_display_name("intel")
+    work(x=5).set_display_name("cpu")
+
+
+def test_kfp_set_accelerator_type_gets_the_gpu_toleration_dsl_gpu_gives():
+    """GPU nodes are tainted: a task asking for GPUs with kfp's own set_accelerator_type tolerates the
+    taint of the profile's vendor of that resource, as dsl.gpu does; a vendor without taints (intel in
+    gfd) and a CPU task get no pod template."""
+    tasks, specs = _compile(kfp_accelerators)
+    assert _main_limits(tasks["nvidia"]) == {"nvidia.com/gpu": "2"}
+    nvidia = {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+    amd = {"key": "amd.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+    tolerations = {name: specs[tasks[name].name]["podTemplate"]["tolerations"]
+                   for name in ("nvidia", "amd", "mig")}
+    assert tolerations == {"nvidia": [nvidia], "amd": [amd], "mig": [nvidia]}
+    assert tasks["intel"].name not in specs and tasks["cpu"].name not in specs
+    # dsl.gpu on the same resource gives the same toleration
+    _, gpu_specs = _compile(gpus)
+    assert nvidia in next(iter(gpu_specs.values()))["podTemplate"]["tolerations"]

@@ -15,11 +15,11 @@ from google.protobuf import json_format
 
 from tekflow.errors import TekflowError
 
-from .. import tekton
+from .. import k8s, tekton
 from ..context import ARTIFACTS_WORKSPACE, Lowering
 from ..profiles import Profile, load_profile
 from . import accelerators, kubernetes_platform, scheduling
-from .pod import task_run_spec
+from .pod import main_step, task_run_spec, tolerate
 
 KEY = "tekflow"
 FIELDS = {"accelerator", "scheduling"}
@@ -30,9 +30,10 @@ def run(ctx: Lowering) -> None:
     hints = tekflow_hints(ctx)
     if ctx.options.profile and not hints:
         load_profile(ctx.options.profile)  # a profile the user named is checked even when no task uses it
-    if hints:
+    if hints or _kfp_accelerators(ctx):
         profile = load_profile(ctx.options.profile)
         _per_task(ctx, hints, profile)
+        _tolerate_kfp_accelerators(ctx, hints, profile)
         specs = {s.pipeline_task_name: s for s in ctx.run_task_run_specs}
         scheduler = gang_scheduler(ctx, profile)
         for gang in scheduling.gangs(ctx, hints):
@@ -44,6 +45,27 @@ def run(ctx: Lowering) -> None:
         if spec.pod_template is not None and spec.pod_template == tekton.PodTemplate():
             spec.pod_template = None  # only labels or annotations were asked for
     ctx.run_task_run_specs.sort(key=lambda s: s.pipeline_task_name)
+
+
+def _kfp_accelerators(ctx: Lowering) -> bool:
+    return any(node.executor.container.resources.accelerator.resource_type
+               or node.executor.container.resources.accelerator.type for node in ctx.nodes.values())
+
+
+def _tolerate_kfp_accelerators(ctx: Lowering, hints: dict[str, dict[str, Any]], profile: Profile) -> None:
+    """kfp's set_accelerator_type asks for the GPU resource only; GPU nodes are tainted, so the task
+    gets the toleration dsl.gpu gives: that of the profile's vendor of the resource."""
+    for node in ctx.nodes.values():
+        if "accelerator" in (hints.get(node.component.executor_label) or {}):
+            continue  # dsl.gpu tolerated it
+        resources = main_step(node).compute_resources
+        for resource in sorted(resources.limits if resources else {}):
+            vendor = profile.vendor_of_resource(resource)
+            if vendor is None or not vendor.taints:
+                continue
+            template = task_run_spec(ctx, node).pod_template
+            for taint in vendor.taints:
+                tolerate(template, k8s.Toleration(**taint))
 
 
 def tekflow_hints(ctx: Lowering) -> dict[str, dict[str, Any]]:
