@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from tekflow.runtime.values import SKIPPED_RESULT
+from tekflow.runtime.values import skipped_by_condition
 
 SUCCEEDED, FAILED, CANCELLED, RUNNING, PENDING, SKIPPED = \
     "Succeeded", "Failed", "Cancelled", "Running", "Pending", "Skipped"
@@ -291,9 +291,9 @@ def _aggregate(runs: list[TaskRunState]) -> tuple[str, str, str]:
                 return RUNNING, "Running", hit.message
             return wanted, hit.reason, hit.message
     first = runs[0]
-    conditions = [r.results.get(SKIPPED_RESULT) for r in runs]
-    if all(conditions):  # its launcher skipped main: Tekton shows the TaskRun as Succeeded
-        return SKIPPED, "ConditionFalse", f"condition {conditions[0]!r} is false"
+    condition = skipped_by_condition([r.results for r in runs])
+    if condition:  # its launcher skipped main: Tekton shows the TaskRun as Succeeded
+        return SKIPPED, "ConditionFalse", f"condition {condition!r} is false"
     return SUCCEEDED, first.reason, first.message
 
 

@@ -21,12 +21,10 @@ def mark_condition_skips(result) -> None:
     (Tekton shows such a TaskRun as succeeded; its `tekflow-skipped` result names the condition.)
     """
     for record in result.tasks.values():
-        if record.status != "Succeeded" or not record.children:
-            continue
-        conditions = [child.results.get(values.SKIPPED_RESULT) for child in record.children]
-        if all(conditions):
+        condition = values.skipped_by_condition([child.results for child in record.children])
+        if record.status == "Succeeded" and condition:
             record.status, record.reason = "Skipped", "ConditionFalse"
-            record.message = f"condition {conditions[0]!r} is false"
+            record.message = f"condition {condition!r} is false"
 
 
 def typed_outputs(run: tekton.PipelineRun, run_name: str, run_dir: Path, raw: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,13 @@ SPILLED = "tekflow:spilled"
 # Succeeded; `tekflow run` and `tekflow get/wait` report the task Skipped (ConditionFalse) from it.
 SKIPPED_RESULT = "tekflow-skipped"
 SKIPPED_RESULT_CHARS = 120  # of the condition's text, well inside RESULTS_BUDGET's margin
+
+
+def skipped_by_condition(taskrun_results: list[dict[str, Any]]) -> str | None:
+    """The false condition when every TaskRun of a task says its launcher skipped main
+    (SKIPPED_RESULT), else None: what `tekflow run` and `tekflow get/wait` report as Skipped."""
+    conditions = [results.get(SKIPPED_RESULT) for results in taskrun_results]
+    return conditions[0] if conditions and all(conditions) else None
 # A parameter value reaches a process as one argument: `--param NAME=VALUE` of the launcher, the
 # value itself or inside `{{$}}` (the ExecutorInput JSON) for the component. Linux takes at most
 # 131071 bytes per argument (MAX_ARG_STRLEN, 128 KiB with its NUL); this leaves room for the rest.
