@@ -8,7 +8,6 @@ hack/cluster started for the session, or $TEKFLOW_TEST_KUBECONFIG's. Selected wi
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import os
 import queue
@@ -25,6 +24,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from corpus_support import load_module
 
 pytestmark = pytest.mark.cluster
 
@@ -546,10 +547,7 @@ CONTROL = sorted((ROOT / "tests" / "control").glob("c*.py"))
 def _control_module(path: Path) -> dict:
     """The module's constants (ARGUMENTS, EXPECTED_STATUS, EXPECTED); imported, since some are
     computed (a data file's path)."""
-    spec = importlib.util.spec_from_file_location(f"cluster_control_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return {name: value for name, value in vars(module).items() if name.isupper()}
+    return {name: value for name, value in vars(load_module(path)).items() if name.isupper()}
 
 
 # Runs of the control corpus on the cluster at the same time; the rest are submitted as earlier

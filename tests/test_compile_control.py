@@ -8,7 +8,6 @@ Runs of these pipelines (outputs against EXPECTED / EXPECTED_TASKS) are another 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from kfp.dsl.graph_component import GraphComponent
 
 from tekflow.compiler import Compiler, tekton
+from corpus_support import load_module
 from tekton_validation import validate_files
 
 CONTROL_DIR = Path(__file__).resolve().parent / "control"
@@ -39,13 +39,6 @@ def _marks(stem: str) -> list:
 
 
 COMPILED_IDS = [pytest.param(stem, marks=_marks(stem), id=stem) for stem in IDS]
-
-
-def load_module(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"control_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def the_pipeline(module: ModuleType) -> Any:

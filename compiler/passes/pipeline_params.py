@@ -17,6 +17,7 @@ def run(ctx: Lowering) -> None:
         names = ", ".join(sorted(inputs.artifacts))
         raise NotSupportedError(f"not supported yet: artifact inputs of the pipeline itself ({names})")
     declared = inputs.parameters
+    required = []  # no default and not optional: the run must give a value
     for name in sorted(declared):
         spec = declared[name]
         kfp_type = type_name(spec.parameter_type)
@@ -26,6 +27,8 @@ def run(ctx: Lowering) -> None:
             param.default = encode(default, kfp_type)
         elif spec.is_optional:
             param.default = ""  # optional with no default: empty means absent
+        else:
+            required.append(name)
         ctx.pipeline.params.append(param)
 
     for name in sorted(ctx.options.parameters):
@@ -37,7 +40,7 @@ def run(ctx: Lowering) -> None:
         value = parse_text(name, value, kfp_type) if isinstance(value, str) and kfp_type != "STRING" else value
         value = _sized(name, coerce(name, value, kfp_type), "value")
         ctx.run_params.append(tekton.Param(name=param_name(name), value=encode(value, kfp_type)))
-    _check_required(declared, ctx.options.parameters)
+    _check_required([name for name in required if name not in ctx.options.parameters], declared)
 
 
 def _sized(name: str, value: object, what: str) -> object:
@@ -49,11 +52,9 @@ def _sized(name: str, value: object, what: str) -> object:
     return value
 
 
-def _check_required(declared, given) -> None:
+def _check_required(missing: list[str], declared) -> None:
     """A PipelineRun without a value for a required parameter fails at once on Tekton
     (ParameterMissing): refuse it here, naming each one."""
-    missing = [name for name in sorted(declared) if name not in given
-               and not declared[name].HasField("default_value") and not declared[name].is_optional]
     if missing:
         listed = ", ".join(f"{name!r} ({type_words(type_name(declared[name].parameter_type))})" for name in missing)
         example = " ".join(f"-p {name}=VALUE" for name in missing)
