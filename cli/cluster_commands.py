@@ -81,7 +81,10 @@ def _duration(text: Optional[str], option: str = "--timeout") -> Optional[float]
 
 
 @click.command("submit")
-@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=False))
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=False), required=False)
+@click.option("--pipeline-ref", metavar="NAME",
+              help="Start a run of the Pipeline NAME already on the cluster (tekflow compile --kind pipeline), "
+                   "instead of SOURCE.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A pipeline parameter (repeatable; typed by the pipeline for .py and IR sources).")
 @click.option("--wait", is_flag=True, help="Follow the run until it ends; the exit code says how it ended.")
@@ -101,13 +104,14 @@ def _duration(text: Optional[str], option: str = "--timeout") -> Optional[float]
 @_output_option
 @user_errors
 @_api_errors
-def submit_command(source: Path, params: tuple[str, ...], wait: bool, timeout: Optional[str], cancel_on_timeout: bool,
+def submit_command(source: Optional[Path], pipeline_ref: Optional[str], params: tuple[str, ...], wait: bool, timeout: Optional[str], cancel_on_timeout: bool,
                    junit: Optional[Path], pipeline_name: Optional[str], pipeline_root: Optional[str],
                    launcher_image: Optional[str], run_name: Optional[str], run_timeout: Optional[str],
                    service_account: Optional[str], namespace: Optional[str],
                    kubeconfig: Optional[str], context: Optional[str], output_format: str) -> None:
     """Submit SOURCE to a cluster: a pipeline .py file or KFP IR file (compiled as `tekflow compile`
-    does) or a Tekton PipelineRun YAML (created as it is, with the Task documents it holds).
+    does) or a Tekton PipelineRun YAML (created as it is, with the Task documents it holds); or,
+    with --pipeline-ref NAME, start a run of a Pipeline applied earlier.
 
     The run is labelled with its pipeline, the git commit of SOURCE and the CI run id. Prints the
     run's name. With --wait, live progress on stderr and the exit code of the run: 0 succeeded,
@@ -120,26 +124,51 @@ def submit_command(source: Path, params: tuple[str, ...], wait: bool, timeout: O
     if cancel_on_timeout and not timeout:
         raise TekflowError("--cancel-on-timeout needs --timeout")
     wait_s = _duration(timeout)
-    _duration(run_timeout, "--run-timeout")
+    _run_timeout(run_timeout)
+    if (source is None) == (pipeline_ref is None):
+        raise TekflowError("give either SOURCE (a pipeline file) or --pipeline-ref NAME (a Pipeline on the cluster)")
+    if pipeline_ref is not None:
+        if pipeline_name or pipeline_root or launcher_image:
+            raise TekflowError("--pipeline, --pipeline-root and --launcher-image apply when compiling; a Pipeline "
+                               "on the cluster is already compiled (tekflow compile --kind pipeline takes them)")
+        cluster = _connect(kubeconfig, context)
+        submission = submitting.prepare_pipeline_ref(cluster, pipeline_ref, list(params), namespace, run_name,
+                                                     run_timeout, service_account)
+        _submit(cluster, submission, wait, wait_s, cancel_on_timeout, junit, output_format)
+        return
+    assert source is not None
     if not source.is_file():
         raise TekflowError(f"{source}: no such file")
     compile_options = {k: v for k, v in {"pipeline_root": pipeline_root, "launcher_image": launcher_image,
-                                          "run_name": run_name, "timeout": run_timeout,
+                                          "timeout": run_timeout,
                                           "service_account": service_account}.items() if v is not None}
     tekton_file = submitting.is_tekton_yaml(source)
     if tekton_file and (pipeline_root or launcher_image or run_timeout or service_account):
         raise TekflowError(f"{source} is already compiled: --pipeline-root, --launcher-image, --run-timeout and "
                            "--service-account apply when compiling (give `tekflow compile` them)")
-    if tekton_file and run_name:
-        compile_options.pop("run_name")
-    submission = submitting.prepare(source, list(params), namespace, pipeline_name, compile_options)
-    if tekton_file and run_name:
-        meta = submission.pipelinerun["metadata"]
-        meta["name"] = run_name
-        meta.pop("generateName", None)
+    submission = submitting.prepare(source, list(params), namespace, pipeline_name, compile_options,
+                                    run_name=run_name)
     for warning in submission.warnings:
         click.echo(f"warning: {warning}", err=True)
-    cluster = _connect(kubeconfig, context)
+    _submit(_connect(kubeconfig, context), submission, wait, wait_s, cancel_on_timeout, junit, output_format)
+
+
+def _run_timeout(text: Optional[str]) -> None:
+    """--run-timeout: a Go duration Tekton takes (checked as the compiler checks --timeout)."""
+    if text is not None:
+        from tekflow.compiler.options import CompileOptions
+
+        try:
+            CompileOptions(timeout=text)
+        except TekflowError:
+            raise TekflowError(f"--run-timeout {text!r} is not a duration (e.g. 2h, 90m, 1h30m; 0: no timeout)") \
+                from None
+
+
+def _submit(cluster, submission, wait: bool, wait_s: Optional[float], cancel_on_timeout: bool,
+            junit: Optional[Path], output_format: str) -> None:
+    from tekflow.cluster import submit as submitting
+
     submitted = submitting.submit(cluster, submission)
     if not wait:
         if output_format == "json":

@@ -80,6 +80,11 @@ def cli() -> None:
               help="The run's timeout (2h, 90m, 1h30m; 0: none). Default: Tekton's, 60 minutes.")
 @click.option("--service-account", metavar="NAME",
               help="ServiceAccount of the run's pods (e.g. with the pipeline root's credentials).")
+@click.option("--kind", type=click.Choice(["pipelinerun", "pipeline"]),
+              help="pipelinerun (default): one run, for kubectl create. pipeline: a reusable Pipeline for "
+                   "kubectl apply, started by `tekflow submit --pipeline-ref NAME -p …` or `tkn pipeline start`; "
+                   "-p values become its defaults.")
+@click.option("--name", metavar="NAME", help="With --kind pipeline: the Pipeline's name (default: the pipeline's).")
 @click.option("--task-documents", is_flag=True, default=None,
               help="Each task's spec as a Task document the PipelineRun names by taskRef (small PipelineRuns "
                    "for large pipelines); written before the PipelineRun, or to --tasks-output.")
@@ -89,7 +94,8 @@ def cli() -> None:
 @user_errors
 def compile_command(source: Path, output: Path | None, pipeline_name: str | None, params: tuple[str, ...],
                     tasks_output: Path | None, **flags: Any) -> None:
-    """Compile SOURCE (a pipeline .py file or a KFP IR file) to a Tekton v1 PipelineRun."""
+    """Compile SOURCE (a pipeline .py file or a KFP IR file) to a Tekton v1 PipelineRun, or with
+    --kind pipeline to a reusable Pipeline."""
     from tekflow.cli.outputs import write_file, write_stdout
     from tekflow.compiler import Compiler, tekton
     from tekflow.compiler.emit import to_yaml_documents
@@ -107,6 +113,11 @@ def compile_command(source: Path, output: Path | None, pipeline_name: str | None
         documents = [d for d in documents if not isinstance(d, tekton.Task)]
         write_file(tasks_output, to_yaml_documents(tasks))
         click.echo(f"wrote {tasks_output} ({len(tasks)} Tasks)", err=True)
+    pipeline = next((d for d in documents if isinstance(d, tekton.Pipeline)), None)
+    if pipeline is not None:
+        from tekflow.compiler.reusable import start_hint
+
+        click.echo(start_hint(pipeline), err=True)
     text = to_yaml_documents(documents)
     if output is None:
         write_stdout(text)

@@ -125,6 +125,11 @@ class Cluster:
             return self.custom.get_namespaced_custom_object(GROUP, VERSION, namespace, "pipelineruns", name,
                                                             _request_timeout=REQUEST_TIMEOUT)
 
+    def get_pipeline(self, name: str, namespace: str) -> dict[str, Any]:
+        with self.calling(Call("get", f"pipelines.{GROUP}", namespace, name, "Pipeline")):
+            return self.custom.get_namespaced_custom_object(GROUP, VERSION, namespace, "pipelines", name,
+                                                            _request_timeout=REQUEST_TIMEOUT)
+
     def list_pipelineruns(self, namespace: Optional[str], selector: Optional[str] = None) -> list[dict[str, Any]]:
         """Runs of one namespace (or all when None); an empty list from a missing namespace is an error."""
         call = Call("list", f"pipelineruns.{GROUP}", namespace)

@@ -124,7 +124,8 @@ def from_api_exception(exc: Any, call: Call, server: str, tekton_installed: Opti
         if call.name:
             kind = call.kind or call.resource
             where = f" in namespace {call.namespace!r}" if call.namespace else ""
-            hint = " (tekflow list shows the runs there)" if kind == "PipelineRun" else ""
+            hint = {"PipelineRun": " (tekflow list shows the runs there)",
+                    "Pipeline": " (apply it first: tekflow compile --kind pipeline … | kubectl apply -f -)"}.get(kind, "")
             return RunNotFound(f"no {kind} {call.name!r}{where}{hint}")
         return ClusterError(f"{call.describe()}: not found on {server}: {message}")
     if code == 409:

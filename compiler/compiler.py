@@ -64,6 +64,9 @@ class Compiler:
         pipeline_name: Optional[str] = None,
         **options: Any,
     ) -> tekton.PipelineRun:
+        if options.get("kind", self.options.kind) != "pipelinerun":
+            raise TekflowError("compile_to_pipelinerun makes a PipelineRun: leave kind out (compile_to_documents "
+                               "gives the Pipeline of kind='pipeline')")
         return pipelinerun_of(self.compile_to_documents(pipeline_func, pipeline_parameters, pipeline_name, **options))
 
     def compile_to_documents(
@@ -89,11 +92,12 @@ class Compiler:
         )
         documents, ctx = lower_documents(pipeline_ir, opts)
         self.warnings = list(ctx.warnings)
-        size = len(json.dumps(to_data(pipelinerun_of(documents)), separators=(",", ":")))
+        main = next(d for d in documents if isinstance(d, (tekton.PipelineRun, tekton.Pipeline)))
+        size = len(json.dumps(to_data(main), separators=(",", ":")))
         if size > WARN_BYTES:
             advice = "split the pipeline, or move large constants into parameters or artifacts" \
                 if opts.task_documents else "compile with --task-documents (taskRefs to Task documents)"
-            self.warnings.append(f"the PipelineRun is {size / 2**20:.1f} MiB; the API server keeps objects up to "
+            self.warnings.append(f"the {main.kind} is {size / 2**20:.1f} MiB; the API server keeps objects up to "
                                  f"about 1.5 MiB (etcd), with the run's status included: {advice}")
         return documents
 

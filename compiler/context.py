@@ -14,6 +14,7 @@ from .ir import PipelineIR
 from .names import UniqueNames
 from .options import CompileOptions
 from .podgroup import PodGroup
+from .reusable import DeclaredParameter
 
 IO_WORKSPACE = "tekflow-io"
 ARTIFACTS_WORKSPACE = "tekflow-artifacts"
@@ -173,6 +174,8 @@ class Lowering:
     # Tekton task name -> the tasks it runs after (runAfter and result references), by dependencies
     task_graph: dict[str, set[str]] = field(default_factory=dict)
     pod_groups: list[PodGroup] = field(default_factory=list)  # of gangs whose scheduler needs one
+    gangs: dict[str, str] = field(default_factory=dict)  # pod group name -> gang name (dsl.schedule(gang=...))
+    declared_parameters: list[DeclaredParameter] = field(default_factory=list)  # the pipeline's, for -p
 
     def __post_init__(self) -> None:
         # IR keeps executors in a Struct; parse once into the typed message.

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Optional
 
-from . import tekton
+from . import reusable, tekton
 from .context import Lowering
 from .ir import PipelineIR
 from .names import dns_label
@@ -38,31 +39,60 @@ def lower(ir: PipelineIR, options: CompileOptions | None = None) -> tuple[tekton
 
 def lower_documents(ir: PipelineIR, options: CompileOptions | None = None) -> tuple[list, Lowering]:
     """Every object to create, in the order to create them: the Tasks the PipelineRun names
-    (--task-documents), the PipelineRun, then the PodGroups its pods join."""
+    (--task-documents), the PipelineRun, then the PodGroups its pods join. With --kind pipeline:
+    the Tasks and the Pipeline (its runs bring their own PodGroups)."""
     run, ctx = lower(ir, options)
+    if ctx.options.kind == "pipeline":
+        return [*ctx.task_documents, build_pipeline(ctx)], ctx
     return [*ctx.task_documents, run, *ctx.pod_groups], ctx
 
 
-def build_pipelinerun(ctx: Lowering) -> tekton.PipelineRun:
+def _metadata(ctx: Lowering, name: Optional[str]) -> tekton.ObjectMeta:
+    """What a run and a Pipeline carry: the pipeline's labels, and the annotations runners read
+    its outputs by (Tekton copies a Pipeline's onto each of its runs)."""
     info = ctx.spec.pipeline_info
-    ctx.pipeline.display_name = info.display_name or info.name
-    ctx.pipeline.description = info.description or None
-    name = dns_label(info.name)
+    label = dns_label(info.name)
     annotations = {"tekflow.dev/pipeline-name": info.name}
     if ctx.artifact_outputs:
         annotations["tekflow.dev/artifact-outputs"] = json.dumps(ctx.artifact_outputs, sort_keys=True)
     if ctx.parameter_outputs:
         annotations["tekflow.dev/parameter-outputs"] = json.dumps(ctx.parameter_outputs, sort_keys=True)
     annotations["tekflow.dev/pipeline-root"] = ctx.pipeline_root
-    metadata = tekton.ObjectMeta(
-        name=ctx.options.run_name,
-        generate_name=None if ctx.options.run_name else f"{name[:57]}-",
+    if ctx.gangs:
+        annotations[reusable.GANGS_ANNOTATION] = json.dumps(ctx.gangs, sort_keys=True)
+    return tekton.ObjectMeta(
+        name=name,
+        generate_name=None if name else f"{label[:57]}-",
         namespace=ctx.options.namespace,
-        labels={"tekflow.dev/pipeline": name, "app.kubernetes.io/managed-by": "tekflow"},
+        labels={"tekflow.dev/pipeline": label, "app.kubernetes.io/managed-by": "tekflow"},
         annotations=annotations,
     )
+
+
+def _describe(ctx: Lowering) -> None:
+    info = ctx.spec.pipeline_info
+    ctx.pipeline.display_name = info.display_name or info.name
+    ctx.pipeline.description = info.description or None
+
+
+def build_pipeline(ctx: Lowering) -> tekton.Pipeline:
+    """The reusable Pipeline: -p values become its params' defaults; the run's parts, its annotations."""
+    _describe(ctx)
+    given = {p.name: p.value for p in ctx.run_params}
+    for param in ctx.pipeline.params:
+        if param.name in given:
+            param.default = given[param.name]
+    metadata = _metadata(ctx, ctx.options.name or dns_label(ctx.spec.pipeline_info.name))
+    template = reusable.RunTemplate(workspaces=ctx.run_workspaces, task_run_specs=ctx.run_task_run_specs,
+                                    pod_groups=ctx.pod_groups)
+    metadata.annotations.update(reusable.annotations_for(template, ctx.declared_parameters))
+    return tekton.Pipeline(metadata=metadata, spec=ctx.pipeline)
+
+
+def build_pipelinerun(ctx: Lowering) -> tekton.PipelineRun:
+    _describe(ctx)
     return tekton.PipelineRun(
-        metadata=metadata,
+        metadata=_metadata(ctx, ctx.options.run_name),
         spec=tekton.PipelineRunSpec(
             pipeline_spec=ctx.pipeline,
             params=ctx.run_params,

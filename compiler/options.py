@@ -14,6 +14,7 @@ from .profiles import GANG_SCHEDULERS
 
 DEFAULT_LAUNCHER_IMAGE = f"tekflow-launcher:{__version__}"
 DEFAULT_PVC_SIZE = "10Gi"
+KINDS = ("pipelinerun", "pipeline")  # --kind
 
 
 @dataclass
@@ -44,6 +45,10 @@ class CompileOptions:
     timeout: Optional[str] = None
     # the ServiceAccount the run's pods use (its secrets: the pipeline root's credentials…); None: `default`
     service_account: Optional[str] = None
+    # what to write: a PipelineRun, or a reusable Pipeline its runs name (`tekflow submit --pipeline-ref`)
+    kind: str = "pipelinerun"
+    # metadata.name of the Pipeline (kind pipeline); None: the pipeline's name as a DNS label
+    name: Optional[str] = None
 
     def __post_init__(self) -> None:
         """Check values that would otherwise make an object the API server rejects."""
@@ -85,7 +90,25 @@ class CompileOptions:
                 raise TekflowError(f"--timeout {self.timeout!r} is not a duration (e.g. 2h, 90m, 1h30m; 0: no timeout)")
         if self.service_account is not None and not is_dns_subdomain(self.service_account):
             raise TekflowError(f"--service-account {self.service_account!r} is not a valid ServiceAccount name")
+        self._check_kind()
         if self.gang_scheduler is not None and self.gang_scheduler not in GANG_SCHEDULERS:
             raise TekflowError(f"--gang-scheduler {self.gang_scheduler!r} is not one of {', '.join(GANG_SCHEDULERS)}")
         if not (self.launcher_image or "").strip() or any(c.isspace() for c in self.launcher_image):
             raise TekflowError(f"--launcher-image {self.launcher_image!r} is not an image reference")
+
+    def _check_kind(self) -> None:
+        if self.kind not in KINDS:
+            raise TekflowError(f"--kind {self.kind!r} is not one of {', '.join(KINDS)}")
+        if self.kind == "pipelinerun":
+            if self.name is not None:
+                raise TekflowError("--name names the Pipeline of --kind pipeline; a PipelineRun's name is --run-name")
+            return
+        if self.name is not None and not is_dns_subdomain(self.name):
+            raise TekflowError(f"--name {self.name!r} is not a valid Kubernetes name "
+                               "(lowercase letters, digits, '-' and '.', starting and ending alphanumeric)")
+        for option, value, run_option in (("--run-name", self.run_name, "--run-name"),
+                                          ("--timeout", self.timeout, "--run-timeout"),
+                                          ("--service-account", self.service_account, "--service-account")):
+            if value is not None:
+                raise TekflowError(f"{option} belongs to a run, not to a reusable Pipeline: give it when starting "
+                                   f"one (tekflow submit --pipeline-ref NAME {run_option} …)")

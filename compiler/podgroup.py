@@ -17,6 +17,7 @@ API_VERSIONS = {"volcano": "scheduling.volcano.sh/v1beta1", "coscheduling": "sch
 class PodGroupSpec:
     min_member: int
     priority_class_name: Optional[str] = None  # Volcano only
+    queue: Optional[str] = None  # Volcano only: the Volcano Queue that admits the gang
 
 
 @dataclass(kw_only=True)

@@ -72,7 +72,7 @@ def test_every_command_has_help_with_namespace_and_kubeconfig(command):
     (["list", "-A", "-n", "x"], "-A and -n"),
     (["get"], "Missing argument 'RUN'"),
     (["wait", "r", "--cancel-on-timeout"], "needs --timeout"),
-    (["submit", "QUICK", "--run-timeout", "soon"], "--run-timeout 'soon': not a duration"),
+    (["submit", "QUICK", "--run-timeout", "soon"], "--run-timeout 'soon' is not a duration"),
     (["submit", "QUICK", "--service-account", "Bad SA"], "--service-account 'Bad SA' is not a valid"),
     (["submit", "TEKTON", "--run-timeout", "2h"], "is already compiled: --pipeline-root, --launcher-image, "
                                                    "--run-timeout and --service-account apply when compiling"),

@@ -8,7 +8,8 @@ from tekflow.runtime.values import size_problem
 from .. import tekton
 from ..context import Lowering, struct_to_python
 from ..names import param_name
-from ..parameters import coerce, encode, parse_text, type_name, type_words
+from ..parameters import coerce, encode, parse_text, type_name
+from ..reusable import DeclaredParameter, missing_values_error
 
 
 def run(ctx: Lowering) -> None:
@@ -40,7 +41,13 @@ def run(ctx: Lowering) -> None:
         value = parse_text(name, value, kfp_type) if isinstance(value, str) and kfp_type != "STRING" else value
         value = _sized(name, coerce(name, value, kfp_type), "value")
         ctx.run_params.append(tekton.Param(name=param_name(name), value=encode(value, kfp_type)))
-    _check_required([name for name in required if name not in ctx.options.parameters], declared)
+    missing = [name for name in required if name not in ctx.options.parameters]
+    if missing and ctx.options.kind == "pipelinerun":  # a Pipeline's runs give them
+        # a PipelineRun without them fails at once on Tekton (ParameterMissing)
+        raise missing_values_error([(name, type_name(declared[name].parameter_type)) for name in missing])
+    ctx.declared_parameters = [
+        DeclaredParameter(name, param_name(name), type_name(declared[name].parameter_type), name in required)
+        for name in sorted(declared)]
 
 
 def _sized(name: str, value: object, what: str) -> object:
@@ -50,14 +57,3 @@ def _sized(name: str, value: object, what: str) -> object:
         raise TekflowError(f"parameter {name!r}: its {what} {problem}; pass larger data as an artifact "
                            "(docs/limits.md)")
     return value
-
-
-def _check_required(missing: list[str], declared) -> None:
-    """A PipelineRun without a value for a required parameter fails at once on Tekton
-    (ParameterMissing): refuse it here, naming each one."""
-    if missing:
-        listed = ", ".join(f"{name!r} ({type_words(type_name(declared[name].parameter_type))})" for name in missing)
-        example = " ".join(f"-p {name}=VALUE" for name in missing)
-        raise TekflowError(f"the pipeline's required parameter{'s' if len(missing) > 1 else ''} {listed} "
-                           f"{'have' if len(missing) > 1 else 'has'} no value: give {example} "
-                           "(Python API: pipeline_parameters={...})")

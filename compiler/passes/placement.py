@@ -38,6 +38,7 @@ def run(ctx: Lowering) -> None:
         scheduler = gang_scheduler(ctx, profile)
         for gang in scheduling.gangs(ctx, hints):
             scheduling.apply_gang(ctx, gang, scheduler, profile, specs)
+            ctx.gangs[gang.group] = gang.name
             group = scheduling.pod_group(ctx, gang, scheduler, hints)
             if group is not None:
                 ctx.pod_groups.append(group)

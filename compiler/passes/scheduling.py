@@ -14,6 +14,7 @@ from ..context import Lowering, TaskNode
 from ..names import dns_label, is_dns_subdomain, is_label_value
 from ..podgroup import API_VERSIONS, PodGroup, PodGroupSpec
 from ..profiles import Profile
+from ..reusable import group_name
 from ..serde import ModelError, from_data
 from .pod import metadata, prefer, tolerate
 
@@ -132,7 +133,7 @@ def gangs(ctx: Lowering, hints: dict[str, dict[str, Any]]) -> list[Gang]:
         label_value(name, "gang name", f"task {members[0].kfp_name!r}")
         _check_members(ctx, name, members)
         size = sum(_taskruns(node, name) for node in members)
-        result.append(Gang(name=name, group=dns_label(f"{base}-{name}"), members=members, size=size))
+        result.append(Gang(name=name, group=group_name(base, name), members=members, size=size))
     return result
 
 
@@ -183,9 +184,12 @@ def _upstream(ctx: Lowering) -> dict[str, set[str]]:
 def apply_gang(ctx: Lowering, gang: Gang, scheduler: str, profile: Profile,
                specs: dict[str, tekton.PipelineTaskRunSpec]) -> None:
     where = f"gang {gang.name!r}"
-    if not ctx.options.run_name:
+    if ctx.options.kind == "pipeline":
+        ctx.warnings.append(f"{where}: start this Pipeline's runs with `tekflow submit --pipeline-ref`, which names "
+                            f"the pod group after each run; runs started otherwise share {gang.group!r}")
+    elif not ctx.options.run_name:
         ctx.warnings.append(f"{where}: concurrent runs of this PipelineRun share the pod group {gang.group!r}; "
-                            "compile with --run-name to give each run its own")
+                            "compile with --run-name to give each run its own (tekflow submit does)")
     for node in gang.members:
         spec = specs[node.tekton_name]
         meta = metadata(spec)
@@ -202,16 +206,29 @@ def apply_gang(ctx: Lowering, gang: Gang, scheduler: str, profile: Profile,
             meta.labels[COSCHEDULING_GROUP_LABEL] = gang.group
             if profile.scheduler_name:
                 spec.pod_template.scheduler_name = profile.scheduler_name
+    if scheduler == "coscheduling" and not profile.scheduler_name:
+        ctx.warnings.append(f"{where}: its pods go to the default scheduler, which must run scheduler-plugins' "
+                            "coscheduling; when it runs as a second scheduler, name it in the cluster profile "
+                            "(scheduler_name: scheduler-plugins-scheduler)")
 
 
 def pod_group(ctx: Lowering, gang: Gang, scheduler: str, hints: dict[str, dict[str, Any]]) -> Optional[PodGroup]:
     """The PodGroup object Volcano and coscheduling need (Kueue builds its own)."""
+    def asked(field: str) -> set[Any]:
+        return {(hints[n.component.executor_label].get("scheduling") or {}).get(field) for n in gang.members}
+
+    queues = asked("queue") - {None, ""}
+    if len(queues) > 1:
+        listed = ", ".join(sorted(map(str, queues)))
+        raise TekflowError(f"gang {gang.name!r}: its tasks ask for different queues ({listed}); one queue admits a "
+                           "whole gang: give them the same queue")
     if scheduler == "kueue":
         return None
-    classes = {(hints[n.component.executor_label].get("scheduling") or {}).get("priority_class") for n in gang.members}
+    classes = asked("priority_class")
     priority_class = classes.pop() if len(classes) == 1 and scheduler == "volcano" else None
+    queue = str(queues.pop()) if queues and scheduler == "volcano" else None
     return PodGroup(
         api_version=API_VERSIONS[scheduler],
         metadata=k8s.ObjectMeta(name=gang.group, namespace=ctx.options.namespace, labels={
             "tekflow.dev/pipeline": dns_label(ctx.spec.pipeline_info.name), "app.kubernetes.io/managed-by": "tekflow"}),
-        spec=PodGroupSpec(min_member=gang.size, priority_class_name=priority_class))
+        spec=PodGroupSpec(min_member=gang.size, priority_class_name=priority_class, queue=queue))
