@@ -65,7 +65,7 @@ def cli() -> None:
               help="Artifact store root (s3://…, gs://…, file://…). Default: a per-run PVC workspace.")
 @click.option("--launcher-image", metavar="IMAGE", help="Image with tekflow installed, for the launcher steps.")
 @click.option("--run-name", metavar="NAME", help="metadata.name of the PipelineRun (default: generateName).")
-@click.option("--namespace", metavar="NS", help="metadata.namespace of the PipelineRun.")
+@click.option("-n", "--namespace", metavar="NS", help="metadata.namespace of every object written.")
 @click.option("--pvc-size", metavar="SIZE", help="Size of the per-run artifact PVC (default 10Gi).")
 @click.option("--storage-class", metavar="NAME", help="StorageClass of the per-run artifact PVC.")
 @click.option("--tracking-uri", metavar="URI", help="Record the run in this MLflow from inside the cluster.")
@@ -85,6 +85,20 @@ def cli() -> None:
                    "kubectl apply, started by `tekflow submit --pipeline-ref NAME -p …` or `tkn pipeline start`; "
                    "-p values become its defaults.")
 @click.option("--name", metavar="NAME", help="With --kind pipeline: the Pipeline's name (default: the pipeline's).")
+@click.option("--schedule", metavar="CRON",
+              help="Also write a CronJob (with its ServiceAccount, Role and RoleBinding) that starts a run of the "
+                   "Pipeline on this cron schedule, e.g. '0 2 * * *' (implies --kind pipeline).")
+@click.option("--emit", "emit", multiple=True, type=click.Choice(["triggers", "schedule"]),
+              help="Also write: triggers (Tekton Triggers TriggerTemplate, TriggerBinding and EventListener "
+                   "starting a run on a git push, with its RBAC), schedule (with --schedule). Implies --kind "
+                   "pipeline.")
+@click.option("--bind", "bindings", multiple=True, metavar="PARAM=FIELD",
+              help="With --emit triggers: a pipeline parameter's value from the push: revision, ref, repository "
+                   "or a Triggers expression like '$(body.head_commit.message)' (repeatable).")
+@click.option("--webhook-secret", metavar="SECRET",
+              help="With --emit triggers: the Secret (key `token`) with the webhook secret GitHub signs with.")
+@click.option("--time-zone", metavar="TZ", help="The time zone of --schedule (e.g. Europe/Berlin; default: the "
+                                                "cluster's).")
 @click.option("--task-documents", is_flag=True, default=None,
               help="Each task's spec as a Task document the PipelineRun names by taskRef (small PipelineRuns "
                    "for large pipelines); written before the PipelineRun, or to --tasks-output.")
@@ -103,7 +117,14 @@ def compile_command(source: Path, output: Path | None, pipeline_name: str | None
 
     if tasks_output is not None and not flags.get("task_documents"):
         raise TekflowError("--tasks-output needs --task-documents")
+    emit, bindings = set(flags.pop("emit")), flags.pop("bindings")
+    if "schedule" in emit and flags.get("schedule") is None:
+        raise TekflowError("--emit schedule needs the schedule: --schedule '0 2 * * *' (cron, e.g. every night at 2)")
     options = {k: v for k, v in flags.items() if v is not None}
+    if "triggers" in emit:
+        options["triggers"] = True
+    if bindings:
+        options["bindings"] = parse_assignments(list(bindings), "--bind")
     compiler = Compiler()
     documents = compiler.compile_to_documents(source, parse_assignments(list(params)), pipeline_name, **options)
     for warning in compiler.warnings:

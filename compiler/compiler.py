@@ -64,10 +64,11 @@ class Compiler:
         pipeline_name: Optional[str] = None,
         **options: Any,
     ) -> tekton.PipelineRun:
-        if options.get("kind", self.options.kind) != "pipelinerun":
-            raise TekflowError("compile_to_pipelinerun makes a PipelineRun: leave kind out (compile_to_documents "
-                               "gives the Pipeline of kind='pipeline')")
-        return pipelinerun_of(self.compile_to_documents(pipeline_func, pipeline_parameters, pipeline_name, **options))
+        documents = self.compile_to_documents(pipeline_func, pipeline_parameters, pipeline_name, **options)
+        if not any(isinstance(d, tekton.PipelineRun) for d in documents):
+            raise TekflowError("compile_to_pipelinerun makes a PipelineRun: leave kind and schedule out "
+                               "(compile_to_documents gives the Pipeline and its schedule)")
+        return pipelinerun_of(documents)
 
     def compile_to_documents(
         self,

@@ -31,7 +31,14 @@ _Dumper.add_representer(str, _str)
 
 def to_yaml(obj: Any) -> str:
     """One document (a model object or plain data) as YAML."""
-    data = obj if isinstance(obj, (dict, list)) else to_data(obj)
+    if isinstance(obj, (dict, list)):
+        data = obj
+    elif hasattr(obj, "openapi_types"):  # a model of the kubernetes client (CronJob, Role…)
+        from kubernetes.client import ApiClient
+
+        data = ApiClient().sanitize_for_serialization(obj)
+    else:
+        data = to_data(obj)
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, width=1 << 20, allow_unicode=True)
 
 

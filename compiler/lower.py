@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Optional
 
-from . import reusable, tekton
+from . import reusable, schedule, tekton, triggers
 from .context import Lowering
 from .ir import PipelineIR
 from .names import dns_label
@@ -42,8 +42,20 @@ def lower_documents(ir: PipelineIR, options: CompileOptions | None = None) -> tu
     (--task-documents), the PipelineRun, then the PodGroups its pods join. With --kind pipeline:
     the Tasks and the Pipeline (its runs bring their own PodGroups)."""
     run, ctx = lower(ir, options)
-    if ctx.options.kind == "pipeline":
-        return [*ctx.task_documents, build_pipeline(ctx)], ctx
+    if ctx.options.document_kind == "pipeline":
+        pipeline = build_pipeline(ctx)
+        extra = []
+        if ctx.options.schedule is not None:
+            extra += schedule.schedule_documents(pipeline, ctx.options.schedule, ctx.options.launcher_image,
+                                                 ctx.options.time_zone, schedule.gang_api_versions(ctx.pod_groups))
+        if ctx.options.triggers:
+            if ctx.gangs:
+                ctx.warnings.append("runs the EventListener starts share their gangs' pod groups "
+                                    f"({', '.join(sorted(ctx.gangs))}): one run at a time per pipeline")
+            template = reusable.RunTemplate(workspaces=ctx.run_workspaces, task_run_specs=ctx.run_task_run_specs)
+            extra += triggers.trigger_documents(pipeline, template, ctx.declared_parameters, ctx.options.bindings,
+                                                ctx.options.webhook_secret)
+        return [*ctx.task_documents, pipeline, *extra], ctx
     return [*ctx.task_documents, run, *ctx.pod_groups], ctx
 
 

@@ -45,10 +45,21 @@ class CompileOptions:
     timeout: Optional[str] = None
     # the ServiceAccount the run's pods use (its secrets: the pipeline root's credentials…); None: `default`
     service_account: Optional[str] = None
-    # what to write: a PipelineRun, or a reusable Pipeline its runs name (`tekflow submit --pipeline-ref`)
-    kind: str = "pipelinerun"
+    # what to write: a PipelineRun, or a reusable Pipeline its runs name (`tekflow submit --pipeline-ref`);
+    # None: a Pipeline when it is scheduled, else a PipelineRun
+    kind: Optional[str] = None
     # metadata.name of the Pipeline (kind pipeline); None: the pipeline's name as a DNS label
     name: Optional[str] = None
+    # a cron schedule: a CronJob (and its RBAC) starting runs of the Pipeline (e.g. "0 2 * * *")
+    schedule: Optional[str] = None
+    # the schedule's time zone (tz database name); None: the cluster's controller-manager's
+    time_zone: Optional[str] = None
+    # Tekton Triggers objects starting a run of the Pipeline on a git push (--emit triggers)
+    triggers: bool = False
+    # pipeline parameter -> push event field (revision, ref, repository) or a Triggers expression ($(body.…))
+    bindings: dict[str, str] = field(default_factory=dict)
+    # a Secret (key `token`) holding the webhook's secret, which GitHub's interceptor checks
+    webhook_secret: Optional[str] = None
 
     def __post_init__(self) -> None:
         """Check values that would otherwise make an object the API server rejects."""
@@ -96,13 +107,30 @@ class CompileOptions:
         if not (self.launcher_image or "").strip() or any(c.isspace() for c in self.launcher_image):
             raise TekflowError(f"--launcher-image {self.launcher_image!r} is not an image reference")
 
+    @property
+    def document_kind(self) -> str:
+        """What is written: --kind, else a Pipeline when it is scheduled, else a PipelineRun."""
+        return self.kind or ("pipeline" if self.schedule is not None or self.triggers else "pipelinerun")
+
     def _check_kind(self) -> None:
-        if self.kind not in KINDS:
+        if self.kind is not None and self.kind not in KINDS:
             raise TekflowError(f"--kind {self.kind!r} is not one of {', '.join(KINDS)}")
-        if self.kind == "pipelinerun":
+        if (self.bindings or self.webhook_secret is not None) and not self.triggers:
+            raise TekflowError("--bind and --webhook-secret are for the push trigger: add --emit triggers")
+        if self.document_kind == "pipelinerun":
             if self.name is not None:
                 raise TekflowError("--name names the Pipeline of --kind pipeline; a PipelineRun's name is --run-name")
+            if self.schedule is not None:
+                raise TekflowError("--schedule starts runs of a reusable Pipeline: leave --kind out or give "
+                                   "--kind pipeline")
+            if self.time_zone is not None:
+                raise TekflowError("--time-zone is the time zone of --schedule")
+            if self.triggers:
+                raise TekflowError("--emit triggers starts runs of a reusable Pipeline: leave --kind out or give "
+                                   "--kind pipeline")
             return
+        if self.time_zone is not None and self.schedule is None:
+            raise TekflowError("--time-zone is the time zone of --schedule")
         if self.name is not None and not is_dns_subdomain(self.name):
             raise TekflowError(f"--name {self.name!r} is not a valid Kubernetes name "
                                "(lowercase letters, digits, '-' and '.', starting and ending alphanumeric)")

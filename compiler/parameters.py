@@ -74,15 +74,15 @@ def parse_text(name: str, text: str, kfp_type: str) -> Any:
     return coerce(name, value, kfp_type)
 
 
-def parse_assignments(assignments: list[str]) -> dict[str, str]:
+def parse_assignments(assignments: list[str], option: str = "-p") -> dict[str, str]:
     """``["a=1", "b=x=y"]`` -> ``{"a": "1", "b": "x=y"}``; each must be NAME=VALUE."""
     out: dict[str, str] = {}
     for item in assignments:
         name, sep, text = item.partition("=")
         if not sep or not name:
-            raise TekflowError(f"-p {item!r}: expected NAME=VALUE")
+            raise TekflowError(f"{option} {item!r}: expected NAME=VALUE")
         if name in out and out[name] != text:
-            raise TekflowError(f"-p {name}: given twice ({out[name]!r} and {text!r}); give it once")
+            raise TekflowError(f"{option} {name}: given twice ({out[name]!r} and {text!r}); give it once")
         out[name] = text
     return out
 

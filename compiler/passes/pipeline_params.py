@@ -42,7 +42,7 @@ def run(ctx: Lowering) -> None:
         value = _sized(name, coerce(name, value, kfp_type), "value")
         ctx.run_params.append(tekton.Param(name=param_name(name), value=encode(value, kfp_type)))
     missing = [name for name in required if name not in ctx.options.parameters]
-    if missing and ctx.options.kind == "pipelinerun":  # a Pipeline's runs give them
+    if missing and ctx.options.document_kind == "pipelinerun":  # a Pipeline's runs give them
         # a PipelineRun without them fails at once on Tekton (ParameterMissing)
         raise missing_values_error([(name, type_name(declared[name].parameter_type)) for name in missing])
     ctx.declared_parameters = [

@@ -184,7 +184,7 @@ def _upstream(ctx: Lowering) -> dict[str, set[str]]:
 def apply_gang(ctx: Lowering, gang: Gang, scheduler: str, profile: Profile,
                specs: dict[str, tekton.PipelineTaskRunSpec]) -> None:
     where = f"gang {gang.name!r}"
-    if ctx.options.kind == "pipeline":
+    if ctx.options.document_kind == "pipeline":
         ctx.warnings.append(f"{where}: start this Pipeline's runs with `tekflow submit --pipeline-ref`, which names "
                             f"the pod group after each run; runs started otherwise share {gang.group!r}")
     elif not ctx.options.run_name:
