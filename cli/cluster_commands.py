@@ -91,6 +91,9 @@ def _duration(text: Optional[str], option: str = "--timeout") -> Optional[float]
 @click.option("--timeout", metavar="DURATION",
               help="With --wait: stop waiting after this long (e.g. 30m) and exit 3; the run goes on.")
 @click.option("--cancel-on-timeout", is_flag=True, help="With --timeout: cancel the run when the wait times out.")
+@click.option("--provenance", type=click.Path(path_type=Path, dir_okay=False),
+              help="With --wait: write the run's in-toto Statement (SLSA provenance v1: its artifacts and their "
+                   "digests) here.")
 @click.option("--junit", type=click.Path(path_type=Path, dir_okay=False),
               help="With --wait: write JUnit XML here (a test case per task, failed steps' log tails).")
 @click.option("--pipeline", "pipeline_name", metavar="NAME", help="Which @dsl.pipeline of a .py file.")
@@ -119,8 +122,8 @@ def submit_command(source: Optional[Path], pipeline_ref: Optional[str], params: 
     """
     from tekflow.cluster import submit as submitting
 
-    if not wait and (timeout or junit or cancel_on_timeout):
-        raise TekflowError("--timeout, --cancel-on-timeout and --junit need --wait")
+    if not wait and (timeout or junit or cancel_on_timeout or provenance):
+        raise TekflowError("--timeout, --cancel-on-timeout, --junit and --provenance need --wait")
     if cancel_on_timeout and not timeout:
         raise TekflowError("--cancel-on-timeout needs --timeout")
     wait_s = _duration(timeout)
@@ -134,7 +137,7 @@ def submit_command(source: Optional[Path], pipeline_ref: Optional[str], params: 
         cluster = _connect(kubeconfig, context)
         submission = submitting.prepare_pipeline_ref(cluster, pipeline_ref, list(params), namespace, run_name,
                                                      run_timeout, service_account)
-        _submit(cluster, submission, wait, wait_s, cancel_on_timeout, junit, output_format)
+        _submit(cluster, submission, wait, wait_s, cancel_on_timeout, junit, output_format, provenance)
         return
     assert source is not None
     if not source.is_file():
@@ -150,7 +153,8 @@ def submit_command(source: Optional[Path], pipeline_ref: Optional[str], params: 
                                     run_name=run_name)
     for warning in submission.warnings:
         click.echo(f"warning: {warning}", err=True)
-    _submit(_connect(kubeconfig, context), submission, wait, wait_s, cancel_on_timeout, junit, output_format)
+    _submit(_connect(kubeconfig, context), submission, wait, wait_s, cancel_on_timeout, junit, output_format,
+            provenance, source)
 
 
 def _run_timeout(text: Optional[str]) -> None:
@@ -166,7 +170,8 @@ def _run_timeout(text: Optional[str]) -> None:
 
 
 def _submit(cluster, submission, wait: bool, wait_s: Optional[float], cancel_on_timeout: bool,
-            junit: Optional[Path], output_format: str) -> None:
+            junit: Optional[Path], output_format: str, provenance: Optional[Path] = None,
+            source: Optional[Path] = None) -> None:
     from tekflow.cluster import submit as submitting
 
     submitted = submitting.submit(cluster, submission)
@@ -181,19 +186,23 @@ def _submit(cluster, submission, wait: bool, wait_s: Optional[float], cancel_on_
             click.echo(submitted.name)
         return
     click.echo(f"submitted PipelineRun {submitted.name} to namespace {submitted.namespace}", err=True)
-    _follow_and_exit(cluster, submitted.name, submitted.namespace, wait_s, cancel_on_timeout, junit, output_format)
+    _follow_and_exit(cluster, submitted.name, submitted.namespace, wait_s, cancel_on_timeout, junit, output_format,
+                     provenance, source)
 
 
 @click.command("wait")
 @click.argument("run")
 @click.option("--timeout", metavar="DURATION", help="Stop waiting after this long (e.g. 30m) and exit 3.")
 @click.option("--cancel-on-timeout", is_flag=True, help="Cancel the run when the wait times out.")
+@click.option("--provenance", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the run's in-toto Statement (SLSA provenance v1) here once it ends.")
 @click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Write JUnit XML here.")
 @_cluster_options
 @_output_option
 @user_errors
 @_api_errors
-def wait_command(run: str, timeout: Optional[str], cancel_on_timeout: bool, junit: Optional[Path],
+def wait_command(run: str, timeout: Optional[str], cancel_on_timeout: bool, provenance: Optional[Path],
+                 junit: Optional[Path],
                  namespace: Optional[str], kubeconfig: Optional[str], context: Optional[str],
                  output_format: str) -> None:
     """Follow the PipelineRun RUN until it ends, with live progress on stderr.
@@ -206,11 +215,12 @@ def wait_command(run: str, timeout: Optional[str], cancel_on_timeout: bool, juni
     wait_s = _duration(timeout)
     cluster = _connect(kubeconfig, context)
     _follow_and_exit(cluster, run, namespace or cluster.connection.namespace, wait_s, cancel_on_timeout, junit,
-                     output_format)
+                     output_format, provenance)
 
 
 def _follow_and_exit(cluster, name: str, namespace: str, wait_s: Optional[float], cancel_on_timeout: bool,
-                     junit: Optional[Path], output_format: str) -> None:
+                     junit: Optional[Path], output_format: str, provenance: Optional[Path] = None,
+                     source: Optional[Path] = None) -> None:
     from tekflow.cluster.model import EXIT_ERROR
     from tekflow.cluster.watch import Follower
     from tekflow.local.progress import progress_for
@@ -240,8 +250,15 @@ def _follow_and_exit(cluster, name: str, namespace: str, wait_s: Optional[float]
 
         write_junit(junit, cluster, state, waited if outcome.timed_out else None)
     code = EXIT_TIMEOUT if outcome.timed_out else state.exit_code
+    written = None
+    if provenance is not None and state.done:
+        from tekflow.cluster.provenance import write_statement
+
+        written = write_statement(cluster, state, provenance, source)
+        click.echo(f"wrote {provenance}" if written else "no provenance: the run made no artifact", err=True)
     if output_format == "json":
-        click.echo(json.dumps({**state.summary(), "timed_out": outcome.timed_out, "exit_code": code},
+        click.echo(json.dumps({**state.summary(), "timed_out": outcome.timed_out, "exit_code": code,
+                               **({"provenance": str(provenance) if written else None} if provenance else {})},
                               sort_keys=True))
     else:
         _print_state(state, sys.stderr)

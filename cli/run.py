@@ -74,7 +74,8 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
                                              "duration_s": t.duration_s}
                                          for n, t in result.tasks.items()},
                                "outputs": result.outputs, "run_dir": str(result.run_dir),
-                               "tracking_run_id": result.tracking_run_id},
+                               "tracking_run_id": result.tracking_run_id,
+                               "provenance": str(result.provenance) if result.provenance else None},
                               sort_keys=True))
     else:
         print_summary(result)

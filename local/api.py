@@ -8,6 +8,7 @@ import re
 import signal
 import threading
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
@@ -107,6 +108,7 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
         execution.on_event = _both(on_event, listener)
     if execution_hook:
         execution_hook(execution)
+    started = datetime.now(timezone.utc)
     with _interrupts_cancel(execution) as interrupted:
         result = execution.execute()
     result.outputs = typed_outputs(pipelinerun, name, directory, result.outputs)
@@ -116,9 +118,41 @@ def run(source: Source, params: Optional[dict[str, Any]] = None, run_dir: Option
         listener.finished(result.status)
         result.tracking_run_id = next((h.parent_run_id for h in listener.hooks.hooks
                                        if getattr(h, "parent_run_id", None)), None)
+    result.provenance = _provenance(pipelinerun, source, result, started, tracking_uri)
     if interrupted.is_set():
         raise RunInterrupted(result)
     return result
+
+
+def _provenance(pipelinerun: tekton.PipelineRun, source: Source, result: RunResult, started: datetime,
+                tracking_uri: Optional[str]) -> Optional[Path]:
+    """The run's in-toto Statement (tekflow.tracking.provenance) in its directory, and in MLflow
+    beside the pipeline's run; None when it produced no artifact. Never fails the run."""
+    import json
+    import logging
+
+    from tekflow.compiler.serde import to_data
+    from tekflow.tracking import provenance
+
+    facts = provenance.RunFacts(
+        name=result.name, pipeline=pipelinerun.metadata.labels.get("tekflow.dev/pipeline", result.name),
+        executor="local", builder_id="https://tekflow.dev/executor/local", pipelinerun=to_data(pipelinerun.spec),
+        parameters={p.name: p.value for p in pipelinerun.spec.params}, status=result.status,
+        task_results={name: [task.results] for name, task in result.tasks.items() if task.results},
+        started=started, finished=datetime.now(timezone.utc),
+        source=Path(source) if isinstance(source, (str, Path)) else None)
+    path = result.run_dir / provenance.FILE_NAME
+    try:
+        data = provenance.write(facts, path)
+        if data is not None and result.tracking_run_id and tracking_uri:
+            from mlflow import MlflowClient
+
+            MlflowClient(tracking_uri).log_text(result.tracking_run_id, json.dumps(data, indent=2, sort_keys=True),
+                                                provenance.FILE_NAME)
+    except Exception as e:  # provenance is a record of the run, never a reason to fail it
+        logging.getLogger("tekflow").warning("the run's provenance statement was not recorded: %s", e)
+        return path if path.exists() else None
+    return path if data is not None else None
 
 
 def _check_arguments(run_dir: Any, max_parallel: Any, timeout: Any) -> None:

@@ -79,6 +79,7 @@ class RunResult:
     run_dir: Path
     duration_s: float
     tracking_run_id: Optional[str] = None  # the pipeline's MLflow run when tracking reached MLflow
+    provenance: Optional[Path] = None  # the run's in-toto Statement (SLSA provenance), when it made artifacts
 
     @property
     def succeeded(self) -> bool:
@@ -106,6 +107,7 @@ class RunResult:
             "outputs": self.outputs,
             "run_dir": str(self.run_dir),
             "tracking_run_id": self.tracking_run_id,
+            "provenance": str(self.provenance) if self.provenance else None,
         }
 
     def to_json(self) -> str:

@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     common(publish)
     publish.add_argument("--exit-code-file", required=True)
     publish.add_argument("--result", action="append", default=[], metavar="NAME=PATH")
+    publish.add_argument("--artifact-result", action="append", default=[], metavar="NAME=PATH",
+                         help="an output artifact's Tekton Chains type-hinted result (uri and digest)")
     publish.add_argument("--run-uid", default="", help="the PipelineRun's uid (for tracking)")
     publish.add_argument("--retry-count", type=int, default=0)
 
@@ -80,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             from .publish import publish
 
             return publish(launch, args.io_dir, _exit_code(args.exit_code_file), results, args.run_uid,
-                           args.retry_count)
+                           args.retry_count, parse_params(args.artifact_result))
         from . import commands
 
         return getattr(commands, args.command)(launch, results)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import Any, Optional
 
 from . import values
+from .digests import artifact_digest
 from .launch import Launch, iteration_dirs, read_state
 
 
@@ -24,8 +26,9 @@ class PublishError(RuntimeError):
 
 
 def publish(launch: Launch, io_dir: str, exit_code: int, results: dict[str, str], run_uid: str = "",
-            retry_count: int = 0) -> int:
-    """Publish every iteration; returns the step's exit code."""
+            retry_count: int = 0, artifact_results: Optional[dict[str, str]] = None) -> int:
+    """Publish every iteration; returns the step's exit code. `artifact_results`: output artifact
+    -> the path of its Tekton Chains type-hinted result (`<name>-ARTIFACT_OUTPUTS`)."""
     problems: list[str] = []
     published: Optional[dict[str, Any]] = None
     results = dict(results)
@@ -44,8 +47,8 @@ def publish(launch: Launch, io_dir: str, exit_code: int, results: dict[str, str]
 
             record_task(launch, state, manifest, "Succeeded" if code == 0 and not missing else "Failed",
                         run_uid, retry_count)
-    if io_dir in dirs and results:
-        _write_results(launch, published or {}, results)
+    if io_dir in dirs and (results or artifact_results):
+        _write_results(launch, published or {}, results, artifact_results or {})
     if skipped_result:
         _write_skipped(skipped_result, skipped_conditions)
     if exit_code != 0:
@@ -116,9 +119,12 @@ def _publish_one(launch: Launch, io: str, state: Optional[dict[str, Any]], exit_
                 continue
             else:
                 continue
-        elif not launch.store.is_local:
-            launch.store.upload(local, info["uri"])
-        artifacts[name] = [{"name": name, "uri": info["uri"], "metadata": metadata, "type": info["type"]}]
+        entry = {"name": name, "uri": info["uri"], "metadata": metadata, "type": info["type"]}
+        if os.path.exists(local):
+            entry["digest"] = artifact_digest(local)  # of what is uploaded: provenance names it
+            if not launch.store.is_local:
+                launch.store.upload(local, info["uri"])
+        artifacts[name] = [entry]
 
     manifest: dict[str, Any] = {"parameters": parameters, "artifacts": artifacts, "coord": coord}
     if exit_code != 0:
@@ -141,15 +147,33 @@ def _output_parameter(io: str, name: str, kfp_type: str, executor_output: dict[s
     return values.decode(text, kfp_type)
 
 
-def _write_results(launch: Launch, manifest: dict[str, Any], results: dict[str, str]) -> None:
+def _write_results(launch: Launch, manifest: dict[str, Any], results: dict[str, str],
+                   artifact_results: dict[str, str]) -> None:
     definitions = launch.spec["component"].get("outputDefinitions", {}).get("parameters", {})
     encoded = {}
     for name in results:
         value = manifest.get("parameters", {}).get(name)
         kfp_type = definitions.get(name, {}).get("parameterType", "STRING")
         encoded[name] = "" if value is None else values.encode(value, kfp_type)
-    for name, text in values.spill(encoded).items():
+    written = values.spill(encoded)
+    for name, text in written.items():
         with open(results[name], "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    # Chains' type hints, in what the parameters left of the results' budget: an artifact without
+    # one is still in the run's own provenance (tekflow.runtime.provenance)
+    room = values.RESULTS_BUDGET - sum(len(t.encode()) for t in written.values())
+    for name in sorted(artifact_results):
+        entry = (manifest.get("artifacts", {}).get(name) or [{}])[0]
+        if not entry.get("digest"):
+            continue  # not produced (a failure, a skip) or metadata only
+        text = json.dumps({"uri": entry["uri"], "digest": entry["digest"], "isBuildArtifact": "true"},
+                          separators=(",", ":"))
+        if len(text.encode()) > room:
+            print(f"tekflow launcher: output artifact {name!r}: no Tekton Chains type hint, the task's results "
+                  "are full", file=sys.stderr)
+            continue
+        room -= len(text.encode())
+        with open(artifact_results[name], "w", encoding="utf-8", newline="") as f:
             f.write(text)
 
 

@@ -7,6 +7,8 @@ own image through the argv prelude.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from google.protobuf import json_format
@@ -92,12 +94,15 @@ def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
     )
     # a task its launcher may skip says so in a result: Tekton shows its TaskRun as Succeeded
     published_results = {**result_names, **({SKIPPED_RESULT: SKIPPED_RESULT} if node.launcher_guards else {})}
+    # a loop's TaskRun runs a batch of iterations, each with its own artifact: one result cannot name them
+    hinted = {} if in_loop else chains_results(node)
     publish = tekton.Step(
         name="publish",
         image=ctx.options.launcher_image,
         command=[*LAUNCHER, "publish"],
         args=[*common, "--exit-code-file", "$(steps.step-main.exitCode.path)",
-              *[arg for name, r in published_results.items() for arg in ("--result", f"{name}=$(results.{r}.path)")]],
+              *[arg for name, r in published_results.items() for arg in ("--result", f"{name}=$(results.{r}.path)")],
+              *[arg for name, r in hinted.items() for arg in ("--artifact-result", f"{name}=$(results.{r}.path)")]],
     )
     workspaces = [IO_WORKSPACE] + ([ARTIFACTS_WORKSPACE] if uses_artifact_workspace(ctx) else [])
     param_specs = [tekton.ParamSpec(name=p.name, type="string") for p in params]
@@ -114,7 +119,11 @@ def lower_task(ctx: Lowering, node: TaskNode) -> tekton.PipelineTask:
             for name, r in result_names.items()
         ] + ([tekton.TaskResult(name=SKIPPED_RESULT, type="string",
                                 description="the false condition when the launcher skipped main, else empty")]
-             if node.launcher_guards else []),
+             if node.launcher_guards else []) + [
+            tekton.TaskResult(name=r, type="object", properties={key: tekton.PropertySpec(type="string")
+                                                                 for key in CHAINS_KEYS},
+                              description=f"output artifact {name!r}: its URI and digest, for Tekton Chains")
+            for name, r in hinted.items()],
         metadata=tekton.PipelineTaskMetadata(labels={"tekflow.dev/kfp-task": _label_value(node.kfp_name)}),
     )
     retries = node.spec.retry_policy.max_retry_count
@@ -164,3 +173,27 @@ def _label_value(text: str) -> str:
     from ..names import dns_label
 
     return dns_label(text)
+
+
+# Tekton Chains reads an object result named `*ARTIFACT_OUTPUTS` with these keys as an output
+# artifact of the TaskRun (isBuildArtifact: a subject of the provenance, in formats slsa/v2alpha4+).
+CHAINS_SUFFIX = "-ARTIFACT_OUTPUTS"
+CHAINS_KEYS = ("uri", "digest", "isBuildArtifact")
+
+
+def chains_results(node: TaskNode) -> dict[str, str]:
+    """Output artifact -> the name of its type-hinted result (artifacts that are files or folders;
+    metrics are metadata only)."""
+    from tekflow.runtime.publish import METADATA_ONLY
+
+    names: dict[str, str] = {}
+    for name, spec in sorted(node.component.output_definitions.artifacts.items()):
+        if spec.artifact_type.schema_title in METADATA_ONLY:
+            continue
+        base = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-_.") or "artifact"
+        result, n = f"{base}{CHAINS_SUFFIX}", 1
+        while result in names.values():
+            n += 1
+            result = f"{base}-{n}{CHAINS_SUFFIX}"
+        names[name] = result
+    return names
