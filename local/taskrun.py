@@ -252,18 +252,14 @@ def _read_results(spec: tekton.EmbeddedTask, ctx: TaskRunContext) -> tuple[dict[
 
 
 def parse_duration(text: str) -> float:
-    """Go durations as Tekton writes them: 1h30m, 90s, 500ms, 0 (no timeout -> inf)."""
-    import re
+    """Seconds of a Go duration as Tekton reads it (1h30m, 90s, 500ms); 0 is no timeout (inf).
+    ValueError for anything else, negative durations included."""
+    from tekflow.compiler.validation.duration import DurationError, parse
 
-    if text in ("0", "0s"):
-        return float("inf")
-    total, pos = 0.0, 0
-    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
-    for m in re.finditer(r"([0-9.]+)(ms|us|µs|ns|h|m|s)", text):
-        if m.start() != pos:
-            raise ValueError(f"not a duration: {text!r}")
-        total += float(m.group(1)) * units[m.group(2)]
-        pos = m.end()
-    if pos != len(text) or not text:
-        raise ValueError(f"not a duration: {text!r}")
-    return total
+    try:
+        nanoseconds = parse(text)
+    except DurationError:
+        raise ValueError(f"not a duration: {text!r}") from None
+    if nanoseconds < 0:
+        raise ValueError(f"not a duration: {text!r} is negative")
+    return float("inf") if nanoseconds == 0 else nanoseconds / 1e9
