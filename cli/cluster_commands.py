@@ -107,7 +107,8 @@ def _duration(text: Optional[str], option: str = "--timeout") -> Optional[float]
 @_output_option
 @user_errors
 @_api_errors
-def submit_command(source: Optional[Path], pipeline_ref: Optional[str], params: tuple[str, ...], wait: bool, timeout: Optional[str], cancel_on_timeout: bool,
+def submit_command(source: Optional[Path], pipeline_ref: Optional[str], params: tuple[str, ...], wait: bool,
+                   timeout: Optional[str], cancel_on_timeout: bool, provenance: Optional[Path],
                    junit: Optional[Path], pipeline_name: Optional[str], pipeline_root: Optional[str],
                    launcher_image: Optional[str], run_name: Optional[str], run_timeout: Optional[str],
                    service_account: Optional[str], namespace: Optional[str],

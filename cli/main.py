@@ -16,6 +16,10 @@ from tekflow.redact import install as mask_credentials
 from tekflow.redact import redact
 
 
+# sysexits.h's EX_SOFTWARE: a bug of tekflow's, never one of the outcomes CI reads (0-3)
+EXIT_INTERNAL = 70
+
+
 def echo_error(message: str) -> None:
     """The one `error:` line, credentials masked."""
     click.echo(f"error: {redact(message)}", err=True)
@@ -42,7 +46,7 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             echo_error(f"internal error ({type(e).__name__}: {e}); "
                        "run again with TEKFLOW_DEBUG=1 for the traceback and report it")
-            sys.exit(3)
+            sys.exit(EXIT_INTERNAL)
 
     return wrapper
 
@@ -56,7 +60,7 @@ def cli() -> None:
 @cli.command("compile")
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=True, exists=False))
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the PipelineRun YAML here (default: stdout).")
+              help="Write the YAML documents here (default: stdout).")
 @click.option("--pipeline", "pipeline_name", metavar="NAME",
               help="Which @dsl.pipeline of a .py file (function or pipeline name) when it has several.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",

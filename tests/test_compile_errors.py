@@ -180,3 +180,15 @@ def test_timeout_and_service_account_reach_the_run(workdir):
     assert {"name": "a", "value": "1"} in spec["params"]
     report = validate_files([workdir / "run.yaml"])
     assert report.documents[0].ok, report.documents[0].errors
+
+
+def test_an_internal_error_is_one_line_and_exit_70_never_an_outcome_code():
+    """A bug of tekflow's must not read as a failed (1), refused (2) or timed-out (3) run to CI."""
+    script = ("import sys\nfrom tekflow.compiler import Compiler\n"
+              "def boom(*a, **k):\n    raise RuntimeError('boom')\n"
+              "Compiler.compile_to_documents = boom\n"
+              "from tekflow.cli.main import main\nsys.argv = ['tekflow', 'compile', 'samples/quickstart.py']\nmain()\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 70
+    assert proc.stderr.strip().splitlines() == [
+        "error: internal error (RuntimeError: boom); run again with TEKFLOW_DEBUG=1 for the traceback and report it"]
