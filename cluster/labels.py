@@ -1,7 +1,9 @@
 """Labels and annotations that say where a submitted run came from.
 
 Only non-secret facts: the pipeline's name, the git commit of the source (never a remote URL,
-which may carry a token), and the CI system's run id and run URL built from public variables.
+which may carry a token; the CI system's commit variable when the source is in no repository
+tekflow can read, or with --pipeline-ref), and the CI system's run id and run URL built from
+public variables.
 """
 
 from __future__ import annotations
@@ -82,6 +84,14 @@ def provenance(source: Optional[Path], pipeline: Optional[str],
                 labels[GIT_COMMIT] = commit
             if dirty:
                 annotations[GIT_DIRTY] = "true"
+    if GIT_COMMIT not in annotations:  # no repository at hand (a --pipeline-ref run, a shallow container)
+        from tekflow.tracking.ci import ci_tags
+
+        commit = ci_tags(os.environ if env is None else env).get("ci.commit", "")
+        if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
+            annotations[GIT_COMMIT] = commit
+            if is_label_value(commit):
+                labels[GIT_COMMIT] = commit
     ci = ci_run(env)
     if ci:
         system, run_id, url = ci

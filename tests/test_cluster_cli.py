@@ -188,3 +188,15 @@ def test_git_commit_of_a_source_outside_a_repository(tmp_path):
                     "--allow-empty", "-m", "x"], check=True)
     commit, dirty = labels.git_commit(source)
     assert len(commit) == 40 and dirty  # p.py is not committed
+
+
+def test_the_ci_commit_labels_a_run_whose_source_is_in_no_repository(tmp_path):
+    source = tmp_path / "p.py"
+    source.write_text("")
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    found, notes = labels.provenance(source, "p", {"GITHUB_ACTIONS": "true", "GITHUB_SHA": sha,
+                                                   "GITHUB_RUN_ID": "5"})
+    assert found[labels.GIT_COMMIT] == sha and notes[labels.GIT_COMMIT] == sha
+    assert labels.GIT_COMMIT not in labels.provenance(None, "p", {})[0]  # outside CI: nothing claimed
+    found, _ = labels.provenance(None, "p", {"GITHUB_ACTIONS": "true", "GITHUB_SHA": "main", "GITHUB_RUN_ID": "5"})
+    assert labels.GIT_COMMIT not in found  # not a commit
