@@ -1,4 +1,4 @@
-"""Judge Tekton v1 YAML with Tekton's own Go code (``hack/tektonvalidate``).
+"""Judge Tekton YAML with Tekton's own Go code (``hack/tektonvalidate``).
 
 A helper module for tests, not a test file. It builds the Go program once into a cache
 directory (``$TEKFLOW_CACHE_DIR`` or ``~/.cache/tekflow``), keyed by a hash of the
@@ -13,7 +13,12 @@ program's sources and of ``go version``, and runs it with ``-json``::
 What is checked is what the API server and Tekton's admission webhook check on create:
 strict decoding (unknown fields), ``SetDefaults`` then ``Validate`` with Tekton's default
 configuration. Not what the controller checks later at run time (see docs of the harness in
-``hack/tektonvalidate/main.go``).
+``hack/tektonvalidate/main.go``). The same goes for Tekton Triggers' kinds
+(``triggers.tekton.dev/v1beta1``: TriggerTemplate, TriggerBinding, EventListener, Trigger,
+ClusterTriggerBinding), judged by Triggers' own code, and, by a stand-in for the API
+server's checks, for the Kubernetes kinds a nightly schedule needs (``batch/v1`` CronJob,
+``v1`` ServiceAccount, ConfigMap, Secret, ``rbac.authorization.k8s.io/v1`` Role,
+RoleBinding, ClusterRole, ClusterRoleBinding) and gang scheduling's PodGroups.
 
 ``hack/validate`` uses the same cache key and lock, so the two share one binary.
 """
@@ -44,8 +49,6 @@ __all__ = [
 ]
 
 HARNESS_DIR = Path(__file__).resolve().parent.parent / "hack" / "tektonvalidate"
-# The files the cache key covers, in this order (hack/validate hashes the same bytes).
-_SOURCES = ("main.go", "go.mod", "go.sum")
 _API_FIELDS = ("alpha", "beta", "stable")
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -69,13 +72,25 @@ def _go() -> str:
     return go
 
 
+def _sources() -> list[str]:
+    """The files the cache key covers, sorted by name: the program's Go files (its tests
+    left out, they are not in the binary), go.mod and go.sum. hack/validate hashes the
+    same files in the same order."""
+    names = [
+        p.name for p in HARNESS_DIR.iterdir()
+        if p.is_file() and p.name.endswith(".go") and not p.name.endswith("_test.go")
+        and not p.name.startswith(".")  # as the shell's *.go
+    ]
+    return sorted(names + ["go.mod", "go.sum"])
+
+
 def _cache_key(go: str) -> str:
     """sha256 over `go version` (run in the harness dir) and each source's name and bytes."""
     version = subprocess.run(
         [go, "version"], cwd=HARNESS_DIR, check=True, capture_output=True
     ).stdout
     digest = hashlib.sha256(version)
-    for name in _SOURCES:
+    for name in _sources():
         digest.update(name.encode() + b"\n")
         digest.update((HARNESS_DIR / name).read_bytes())
     return digest.hexdigest()[:16]

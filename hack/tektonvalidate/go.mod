@@ -3,7 +3,10 @@ module tekflow.dev/hack/tektonvalidate
 go 1.26.4
 
 require (
+	github.com/robfig/cron/v3 v3.0.1
 	github.com/tektoncd/pipeline v1.15.0
+	github.com/tektoncd/triggers v0.34.0
+	k8s.io/api v0.35.7
 	k8s.io/apimachinery v0.36.3
 	knative.dev/pkg v0.0.0-20260622140654-39ebae2ee2dc
 	sigs.k8s.io/json v0.0.0-20250730193827-2d320260d730
@@ -73,11 +76,16 @@ require (
 	google.golang.org/protobuf v1.36.12-0.20260120151049-f2248ac996af // indirect
 	gopkg.in/inf.v0 v0.9.1 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
-	k8s.io/api v0.35.7 // indirect
+	k8s.io/apiextensions-apiserver v0.35.7 // indirect
 	k8s.io/client-go v0.35.7 // indirect
 	k8s.io/klog/v2 v2.140.0 // indirect
 	k8s.io/kube-openapi v0.0.0-20260317180543-43fb72c5454a // indirect
 	k8s.io/utils v0.0.0-20260210185600-b8788abfbbc2 // indirect
+	// No package of the build imports knative.dev/eventing; go mod tidy, which also loads
+	// the tests of Triggers' packages, reaches it, and the version Triggers asks for
+	// (v0.30.3) imports knative.dev/pkg packages that the knative.dev/pkg of Tekton v1.15.0
+	// no longer has (tidy fails). v0.48.0 resolves with it and raises no other version.
+	knative.dev/eventing v0.48.0 // indirect
 	sigs.k8s.io/randfill v1.0.0 // indirect
 	sigs.k8s.io/structured-merge-diff/v6 v6.3.3 // indirect
 )

@@ -1,23 +1,74 @@
-// Command tektonvalidate checks Tekton v1 documents with Tekton's own Go code.
+// Command tektonvalidate checks Tekton's and Tekton Triggers' documents with
+// their projects' own Go code, and the Kubernetes objects a pipeline's schedule
+// needs (and gang PodGroups) with a faithful stand-in for the API server's.
 //
 // For every YAML document of every file (or "-" for stdin) it does what the
-// API server plus Tekton's admission webhook would do on create:
+// API server plus the owning project's admission webhook would do on create:
 //
 //  1. YAML -> JSON (sigs.k8s.io/yaml, duplicate keys are errors);
-//  2. a strict, case-sensitive decode into the v1 Go type (sigs.k8s.io/json,
-//     as the API server does with fieldValidation=Strict): unknown or
-//     duplicate fields are errors, reported with their path;
-//  3. metadata.generateName -> metadata.name, as the API server does;
-//  4. SetDefaults(ctx) then Validate(ctx) with Tekton's default config
-//     (feature flags, defaults), in a "create" context.
+//  2. a strict, case-sensitive decode into the owning project's Go type
+//     (sigs.k8s.io/json, as the API server does with fieldValidation=Strict):
+//     unknown or duplicate fields are errors, reported with their path;
+//  3. metadata.generateName -> metadata.name, as the API server does (and, for
+//     every kind but Tekton's, an empty metadata.namespace -> "default" as
+//     kubectl would send it; a namespace on a cluster-scoped kind is dropped
+//     with a warning, as the API server drops it);
+//  4. defaulting, then validation, as below.
 //
-// Supported kinds (apiVersion tekton.dev/v1): PipelineRun, Pipeline, Task.
-// Gang scheduling's PodGroups (Volcano's scheduling.volcano.sh/v1beta1 and
-// scheduler-plugins' scheduling.x-k8s.io/v1alpha1), which the compiler writes
-// beside a PipelineRun, are checked as their CRDs would: a strict decode into
-// the fields both schemas share, ObjectMeta validated by apimachinery, and
-// minMember >= 1. (Their Go modules are not importable here, so this part is a
-// faithful stand-in rather than their own code.)
+// Supported kinds, by apiVersion:
+//
+//   - tekton.dev/v1: PipelineRun, Pipeline, Task. Tekton's own SetDefaults(ctx)
+//     then Validate(ctx) (github.com/tektoncd/pipeline) with Tekton's default
+//     config (feature flags, defaults) in a "create" context; -api-fields and
+//     -feature-flag set entries of Tekton's feature-flags ConfigMap.
+//   - triggers.tekton.dev/v1beta1: TriggerTemplate, TriggerBinding,
+//     EventListener, Trigger, ClusterTriggerBinding. Tekton Triggers' own
+//     SetDefaults(ctx) then Validate(ctx) (github.com/tektoncd/triggers), in the
+//     context its webhook gives them: Triggers' default config (its
+//     feature-flags-triggers and config-defaults-triggers ConfigMaps, empty),
+//     "upgrade via defaulting", "create". Between the two, the API server's
+//     check of every custom resource's metadata (apimachinery's
+//     ValidateObjectMeta, names as DNS subdomains); the webhook's Validate is
+//     not reached when that fails. What Triggers checks of a TriggerTemplate's
+//     resourcetemplates is what it checks on a cluster: each has an apiVersion
+//     and a kind, and every $(tt.params.x) is declared in spec.params; the
+//     embedded PipelineRuns themselves are not validated (Triggers does not).
+//   - batch/v1 CronJob; v1 ServiceAccount, ConfigMap, Secret;
+//     rbac.authorization.k8s.io/v1 Role, RoleBinding, ClusterRole,
+//     ClusterRoleBinding. Decoded into the k8s.io/api types; the API server's
+//     defaulting and validation of these lives in k8s.io/kubernetes, which is
+//     not importable as a library, so kube.go is a faithful stand-in for the
+//     part of it a nightly schedule exercises (written from k8s.io/kubernetes
+//     v1.35's pkg/apis/{batch,core,rbac}/validation, same field paths and
+//     messages): metadata by apimachinery's ValidateObjectMeta (plus
+//     Kubernetes' finalizer-name rule), names as DNS subdomains (RBAC names as
+//     path segments, as Kubernetes allows), CronJob names at most 52
+//     characters, spec.schedule parsed by github.com/robfig/cron/v3's standard
+//     parser (what Kubernetes uses: five fields or an @hourly-style
+//     descriptor; TZ=/CRON_TZ= rejected in favour of spec.timeZone), timeZone,
+//     concurrencyPolicy, the Job template (non-negative counts, no selector,
+//     restartPolicy OnFailure or Never) and its pod template: labels,
+//     annotations, at least one container, container and volume names (DNS
+//     labels, unique), images, ports, env names, volume mounts naming a
+//     volume, pull and termination-message policies, requests within limits;
+//     restartPolicy, dnsPolicy, nodeSelector, serviceAccountName,
+//     priorityClassName and activeDeadlineSeconds of the pod. RBAC: rule verbs
+//     and apiGroups+resources or (cluster-wide only) nonResourceURLs,
+//     aggregation rules, roleRef (apiGroup rbac.authorization.k8s.io defaulted
+//     then required, kind Role|ClusterRole, name), subjects (kind
+//     ServiceAccount|User|Group, name, apiGroup, namespace). ConfigMap and
+//     Secret keys, sizes and Secret types' required keys. What is not
+//     written here (e.g. probes, security contexts, affinity, tolerations) is
+//     not checked.
+//   - scheduling.volcano.sh/v1beta1 and scheduling.x-k8s.io/v1alpha1 PodGroup
+//     (gang scheduling: the compiler writes them beside a PipelineRun), checked
+//     as their CRDs would: a strict decode into the fields of both schemas
+//     (minMember, minResources, priorityClassName, and Volcano's queue),
+//     ObjectMeta validated by apimachinery, and minMember >= 1. (Their Go
+//     modules, volcano.sh/apis and sigs.k8s.io/scheduler-plugins, are not
+//     served to this build, so this part is a faithful stand-in rather than
+//     their own code.)
+//
 // Documents that are empty (only comments or blank) are skipped; the others
 // are numbered from 0 in the order they appear in their file.
 //
@@ -43,7 +94,6 @@ import (
 
 	"github.com/tektoncd/pipeline/pkg/apis/config"
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -59,6 +109,9 @@ const apiVersion = "tekton.dev/v1"
 // appends to metadata.generateName (k8s.io/apiserver/pkg/storage/names).
 const generatedNameSuffix = "bcdfg"
 
+// defaultNamespace is what kubectl sends for a namespaced object that names none.
+const defaultNamespace = "default"
+
 // Result is the verdict on one document (the -json output is a list of these).
 type Result struct {
 	File     string   `json:"file"`
@@ -70,13 +123,11 @@ type Result struct {
 	Warnings []string `json:"warnings"`
 }
 
-// object is what PipelineRun, Pipeline and Task have in common.
+// object is what Tekton's and Triggers' types have in common.
 type object interface {
+	metav1.Object
 	SetDefaults(context.Context)
 	Validate(context.Context) *apis.FieldError
-	GetName() string
-	SetName(string)
-	GetGenerateName() string
 }
 
 func newObject(kind string) object {
@@ -91,52 +142,9 @@ func newObject(kind string) object {
 	return nil
 }
 
-// podGroupAPIVersions are the gang schedulers' PodGroup API versions.
-var podGroupAPIVersions = map[string]bool{
-	"scheduling.volcano.sh/v1beta1": true,
-	"scheduling.x-k8s.io/v1alpha1":  true,
-}
-
-// podGroup holds the PodGroup fields Volcano's and coscheduling's CRDs share.
-type podGroup struct {
-	APIVersion string            `json:"apiVersion"`
-	Kind       string            `json:"kind"`
-	Metadata   metav1.ObjectMeta `json:"metadata"`
-	Spec       struct {
-		MinMember         int32                        `json:"minMember"`
-		MinResources      map[string]resource.Quantity `json:"minResources,omitempty"`
-		PriorityClassName string                       `json:"priorityClassName,omitempty"`
-		Queue             string                       `json:"queue,omitempty"`
-	} `json:"spec"`
-}
-
-func checkPodGroup(res *Result, data []byte) *Result {
-	var pg podGroup
-	strictErrs, err := kjson.UnmarshalStrict(data, &pg)
-	if err != nil {
-		res.Errors = append(res.Errors, "cannot decode: "+err.Error())
-		return res
-	}
-	for _, e := range strictErrs {
-		res.Errors = append(res.Errors, "strict decoding error: "+e.Error())
-	}
-	if pg.Metadata.Namespace == "" {
-		pg.Metadata.Namespace = "default" // kubectl fills the context's namespace
-	}
-	for _, e := range apivalidation.ValidateObjectMeta(&pg.Metadata, true, apivalidation.NameIsDNSSubdomain, field.NewPath("metadata")) {
-		res.Errors = append(res.Errors, e.Error())
-	}
-	if pg.Spec.MinMember < 1 {
-		res.Errors = append(res.Errors, fmt.Sprintf("spec.minMember: %d: a gang needs at least one member", pg.Spec.MinMember))
-	}
-	if pg.Spec.PriorityClassName != "" {
-		for _, msg := range apivalidation.NameIsDNSSubdomain(pg.Spec.PriorityClassName, false) {
-			res.Errors = append(res.Errors, "spec.priorityClassName: "+msg)
-		}
-	}
-	res.OK = len(res.Errors) == 0
-	return res
-}
+// supportedAPIVersions names what an unsupported apiVersion is told to be instead.
+const supportedAPIVersions = apiVersion + ", " + triggersAPIVersion +
+	", batch/v1, v1, rbac.authorization.k8s.io/v1, scheduling.volcano.sh/v1beta1 or scheduling.x-k8s.io/v1alpha1"
 
 // header is read leniently first, to name the document even when it is invalid.
 type header struct {
@@ -186,6 +194,12 @@ func newContext(flags map[string]string) (context.Context, error) {
 	return apis.WithinCreate(config.ToContext(context.Background(), cfg)), nil
 }
 
+// contexts are what each owning project's SetDefaults and Validate are given.
+type contexts struct {
+	tekton   context.Context
+	triggers context.Context
+}
+
 // splitDocuments returns the YAML documents of data, empty ones included.
 func splitDocuments(data []byte) ([][]byte, error) {
 	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
@@ -203,64 +217,124 @@ func splitDocuments(data []byte) ([][]byte, error) {
 }
 
 // check judges one document; it returns nil for an empty document.
-func check(ctx context.Context, file string, index int, doc []byte) (res *Result) {
-	res = &Result{File: file, Index: index, Errors: []string{}, Warnings: []string{}}
-	fail := func(msgs ...string) *Result {
-		res.OK = false
-		res.Errors = append(res.Errors, msgs...)
-		return res
-	}
-
+func check(ctxs contexts, file string, index int, doc []byte) *Result {
+	res := &Result{File: file, Index: index, Errors: []string{}, Warnings: []string{}}
 	data, err := yaml.YAMLToJSONStrict(doc)
 	if err != nil {
-		return fail("invalid YAML: " + err.Error())
+		return res.fail("invalid YAML: " + err.Error())
 	}
 	if t := bytes.TrimSpace(data); len(t) == 0 || string(t) == "null" {
 		return nil
 	}
 	var h header
 	if err := json.Unmarshal(data, &h); err != nil {
-		return fail("not a Kubernetes object: " + err.Error())
+		return res.fail("not a Kubernetes object: " + err.Error())
 	}
 	res.Kind, res.Name = h.Kind, h.Metadata.Name
 	if res.Name == "" {
 		res.Name = h.Metadata.GenerateName
 	}
-	if h.Kind == "PodGroup" && podGroupAPIVersions[h.APIVersion] {
+	switch {
+	case h.Kind == "PodGroup" && podGroupAPIVersions[h.APIVersion]:
 		return checkPodGroup(res, data)
+	case h.APIVersion == apiVersion:
+		obj := newObject(h.Kind)
+		if obj == nil {
+			return res.fail(fmt.Sprintf("kind %q is not supported: want PipelineRun, Pipeline or Task", h.Kind))
+		}
+		return judgeObject(ctxs.tekton, res, data, obj, "Tekton", apiServer{})
+	case h.APIVersion == triggersAPIVersion:
+		return checkTriggers(ctxs.triggers, res, data, h.Kind)
+	case kubeAPIVersions[h.APIVersion]:
+		return checkKube(res, data, h.APIVersion, h.Kind)
 	}
-	if h.APIVersion != apiVersion {
-		return fail(fmt.Sprintf("apiVersion %q is not supported: want %q", h.APIVersion, apiVersion))
+	return res.fail(fmt.Sprintf("apiVersion %q is not supported: want %s", h.APIVersion, supportedAPIVersions))
+}
+
+// fail records msgs as errors and marks res invalid.
+func (res *Result) fail(msgs ...string) *Result {
+	res.OK = false
+	res.Errors = append(res.Errors, msgs...)
+	return res
+}
+
+// addFieldErrors records a Kubernetes field.ErrorList; it returns whether there was any.
+func (res *Result) addFieldErrors(errs field.ErrorList) bool {
+	for _, e := range errs {
+		res.fail(e.Error())
 	}
-	obj := newObject(h.Kind)
-	if obj == nil {
-		return fail(fmt.Sprintf("kind %q is not supported: want PipelineRun, Pipeline or Task", h.Kind))
-	}
+	return len(errs) > 0
+}
+
+// decodeStrict decodes data into obj as the API server does with
+// fieldValidation=Strict; false when it could not (the errors are in res).
+func decodeStrict(res *Result, data []byte, obj any) bool {
 	strictErrs, err := kjson.UnmarshalStrict(data, obj)
 	if err != nil {
-		return fail("cannot decode: " + err.Error())
+		res.fail("cannot decode: " + err.Error())
+		return false
 	}
 	for _, e := range strictErrs {
-		fail("strict decoding error: " + e.Error())
+		res.fail("strict decoding error: " + e.Error())
 	}
-	if len(strictErrs) > 0 {
-		return res
-	}
+	return len(strictErrs) == 0
+}
+
+// nameFromGenerateName fills metadata.name from metadata.generateName, as the
+// API server does before admission webhooks and validation run.
+func nameFromGenerateName(obj metav1.Object) {
 	if obj.GetName() == "" && obj.GetGenerateName() != "" {
-		// The API server fills metadata.name before admission webhooks run.
 		base := obj.GetGenerateName()
 		if max := 63 - len(generatedNameSuffix); len(base) > max {
 			base = base[:max]
 		}
 		obj.SetName(base + generatedNameSuffix)
 	}
+}
+
+// scopeNamespace does what kubectl and the API server do to metadata.namespace:
+// a namespaced object that names none gets kubectl's "default"; a cluster-scoped
+// one loses the one it names (with a warning, since it was likely a mistake).
+func scopeNamespace(res *Result, obj metav1.Object, namespaced bool) {
+	switch {
+	case namespaced && obj.GetNamespace() == "":
+		obj.SetNamespace(defaultNamespace)
+	case !namespaced && obj.GetNamespace() != "":
+		res.Warnings = append(res.Warnings, fmt.Sprintf("metadata.namespace: %q is ignored: %s is cluster-scoped", obj.GetNamespace(), res.Kind))
+		obj.SetNamespace("")
+	}
+}
+
+// apiServer says what the API server does to a custom resource before and after
+// the owning project's mutating webhook (SetDefaults) has run.
+type apiServer struct {
+	// checkMeta: fill or drop metadata.namespace, and validate metadata as
+	// apiextensions-apiserver does (Validate is not run when that fails).
+	checkMeta  bool
+	namespaced bool
+}
+
+// judgeObject decodes data into obj (a Tekton or Triggers type) and runs its
+// project's SetDefaults and Validate in ctx, with the API server's part as kind says. (Tekton's kinds get
+// apiServer{}: Tekton's Validate checks their metadata itself.)
+func judgeObject(ctx context.Context, res *Result, data []byte, obj object, project string, kind apiServer) (out *Result) {
+	if !decodeStrict(res, data, obj) {
+		return res
+	}
+	if kind.checkMeta {
+		scopeNamespace(res, obj, kind.namespaced)
+	}
+	nameFromGenerateName(obj)
 
 	defer func() {
 		if r := recover(); r != nil {
-			res = fail(fmt.Sprintf("panic in Tekton's SetDefaults/Validate: %v", r))
+			out = res.fail(fmt.Sprintf("panic in %s's SetDefaults/Validate: %v", project, r))
 		}
 	}()
 	obj.SetDefaults(ctx)
+	if kind.checkMeta && res.addFieldErrors(validateCustomResourceMeta(obj, kind.namespaced)) {
+		return res
+	}
 	fe := obj.Validate(ctx)
 	for _, e := range fe.Filter(apis.ErrorLevel).WrappedErrors() {
 		res.Errors = append(res.Errors, e.Error())
@@ -272,6 +346,12 @@ func check(ctx context.Context, file string, index int, doc []byte) (res *Result
 	return res
 }
 
+// validateCustomResourceMeta is the API server's check of a custom resource's
+// metadata (k8s.io/apiextensions-apiserver's customResourceStrategy.Validate).
+func validateCustomResourceMeta(obj metav1.Object, namespaced bool) field.ErrorList {
+	return apivalidation.ValidateObjectMetaAccessor(obj, namespaced, apivalidation.NameIsDNSSubdomain, field.NewPath("metadata"))
+}
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tektonvalidate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -279,7 +359,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "usage: tektonvalidate [-api-fields alpha|beta|stable] [-feature-flag KEY=VALUE]... [-json] FILE... (- for stdin)\n")
 		fs.PrintDefaults()
 	}
-	apiFields := fs.String("api-fields", config.DefaultEnableAPIFields, `"enable-api-fields" feature flag: alpha, beta or stable`)
+	apiFields := fs.String("api-fields", config.DefaultEnableAPIFields, `Tekton's "enable-api-fields" feature flag: alpha, beta or stable`)
 	asJSON := fs.Bool("json", false, "print a JSON array of results instead of lines")
 	extra := featureFlags{}
 	fs.Var(extra, "feature-flag", "set an entry of Tekton's feature-flags ConfigMap, e.g. enable-cel-in-whenexpression=true (repeatable)")
@@ -301,11 +381,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tektonvalidate: -api-fields must be alpha, beta or stable, not %q\n", *apiFields)
 		return 2
 	}
-	ctx, err := newContext(flags)
+	tektonCtx, err := newContext(flags)
 	if err != nil {
 		fmt.Fprintf(stderr, "tektonvalidate: %v\n", err)
 		return 2
 	}
+	triggersCtx, err := newTriggersContext()
+	if err != nil {
+		fmt.Fprintf(stderr, "tektonvalidate: %v\n", err)
+		return 2
+	}
+	ctxs := contexts{tekton: tektonCtx, triggers: triggersCtx}
 
 	results := []*Result{}
 	for _, file := range fs.Args() {
@@ -326,7 +412,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		index := 0
 		for _, doc := range docs {
-			if res := check(ctx, file, index, doc); res != nil {
+			if res := check(ctxs, file, index, doc); res != nil {
 				results = append(results, res)
 				index++
 			}
