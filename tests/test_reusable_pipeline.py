@@ -61,6 +61,10 @@ def test_a_pipeline_keeps_required_parameters_open_and_takes_p_as_defaults():
         ("a", "NUMBER_INTEGER", True), ("b", "NUMBER_INTEGER", False), ("label", "STRING", False),
         ("scale", "NUMBER_DOUBLE", False), ("tags", "LIST", False)]
     assert {w.name for w in template.workspaces} == {w.name for w in pipeline.spec.workspaces}
+    # a required parameter given a default with -p is one a run may leave out
+    pipeline, _ = _pipeline(adder, pipeline_parameters={"a": "1"})
+    assert [p.name for p in reusable.read_pipeline(to_data(pipeline))[1] if p.required] == []
+    assert run_of_pipeline(to_data(pipeline), []).pipelinerun["spec"].get("params", []) == []
 
 
 def test_the_run_of_a_pipeline_is_the_run_compile_writes():

@@ -45,8 +45,8 @@ def run(ctx: Lowering) -> None:
     if missing and ctx.options.document_kind == "pipelinerun":  # a Pipeline's runs give them
         # a PipelineRun without them fails at once on Tekton (ParameterMissing)
         raise missing_values_error([(name, type_name(declared[name].parameter_type)) for name in missing])
-    ctx.declared_parameters = [
-        DeclaredParameter(name, param_name(name), type_name(declared[name].parameter_type), name in required)
+    ctx.declared_parameters = [  # required: a run must give it (a Pipeline takes -p values as its defaults)
+        DeclaredParameter(name, param_name(name), type_name(declared[name].parameter_type), name in missing)
         for name in sorted(declared)]
 
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -326,6 +327,7 @@ func (p *Provider) runContainer(logger log.Logger, pr *podRun, c corev1.Containe
 	for _, e := range c.Env {
 		env[e.Name] = e.Value
 	}
+	p.routeAPIService(env)
 	lookup := func(name string) (string, bool) { v, ok := env[name]; return v, ok }
 	var argv []string
 	if len(c.Command) == 0 {
@@ -553,6 +555,32 @@ func (p *Provider) baseEnv(pod *corev1.Pod) map[string]string {
 		env["KUBERNETES_SERVICE_PORT_HTTPS"] = p.apiPort
 	}
 	return env
+}
+
+// routeAPIService points the `kubernetes` Service's variables, which the
+// pod is given with its Service links (KUBERNETES_SERVICE_HOST=10.96.0.1,
+// KUBERNETES_PORT=tcp://10.96.0.1:443…), at the API server itself: this node
+// has no kube-proxy to route the Service's address there, and in-cluster
+// clients (a CronJob running `tekflow submit`) read these variables.
+func (p *Provider) routeAPIService(env map[string]string) {
+	if p.apiHost == "" {
+		return
+	}
+	env["KUBERNETES_SERVICE_HOST"] = p.apiHost
+	env["KUBERNETES_SERVICE_PORT"] = p.apiPort
+	env["KUBERNETES_SERVICE_PORT_HTTPS"] = p.apiPort
+	address := net.JoinHostPort(p.apiHost, p.apiPort)
+	for name := range env {
+		if strings.HasPrefix(name, "KUBERNETES_PORT") {
+			delete(env, name)
+		}
+	}
+	env["KUBERNETES_PORT"] = "tcp://" + address
+	prefix := "KUBERNETES_PORT_" + p.apiPort + "_TCP"
+	env[prefix] = "tcp://" + address
+	env[prefix+"_PROTO"] = "tcp"
+	env[prefix+"_PORT"] = p.apiPort
+	env[prefix+"_ADDR"] = p.apiHost
 }
 
 // expand resolves $(VAR) references the way the kubelet does for a

@@ -120,3 +120,23 @@ func TestSignalGroupSparesEndedContainers(t *testing.T) {
 		t.Fatal("a running container's group was not signalled")
 	}
 }
+
+func TestThePodsAPIServiceVariablesNameTheAPIServer(t *testing.T) {
+	p := &Provider{apiHost: "127.0.0.1", apiPort: "6443"}
+	// what a pod's Service links give it for the `kubernetes` Service
+	env := map[string]string{"KUBERNETES_SERVICE_HOST": "10.96.0.1", "KUBERNETES_SERVICE_PORT": "443",
+		"KUBERNETES_PORT": "tcp://10.96.0.1:443", "KUBERNETES_PORT_443_TCP_ADDR": "10.96.0.1", "OTHER": "kept"}
+	p.routeAPIService(env)
+	want := map[string]string{"KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": "6443",
+		"KUBERNETES_SERVICE_PORT_HTTPS": "6443", "KUBERNETES_PORT": "tcp://127.0.0.1:6443",
+		"KUBERNETES_PORT_6443_TCP": "tcp://127.0.0.1:6443", "KUBERNETES_PORT_6443_TCP_PROTO": "tcp",
+		"KUBERNETES_PORT_6443_TCP_PORT": "6443", "KUBERNETES_PORT_6443_TCP_ADDR": "127.0.0.1", "OTHER": "kept"}
+	if len(env) != len(want) {
+		t.Fatalf("got %v, want %v", env, want)
+	}
+	for k, v := range want {
+		if env[k] != v {
+			t.Errorf("%s = %q, want %q", k, env[k], v)
+		}
+	}
+}
