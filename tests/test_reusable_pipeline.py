@@ -188,3 +188,12 @@ def test_submit_needs_a_source_or_a_pipeline_ref_and_not_both():
         assert proc.returncode == 2 and "give either SOURCE" in proc.stderr
     proc = _tekflow("submit", "--pipeline-ref", "p", "--pipeline-root", "s3://b")
     assert proc.returncode == 2 and "already compiled" in proc.stderr
+
+
+def test_a_pipeline_with_task_documents_names_tasks_tekton_accepts():
+    documents = Compiler().compile_to_documents(adder, kind="pipeline", task_documents=True)
+    report = validate_yaml(to_yaml_documents(documents))
+    assert report.ok, report.errors_text
+    assert [d.kind for d in report.documents] == ["Task", "Pipeline"]
+    (pipeline,) = [d for d in documents if isinstance(d, tekton.Pipeline)]
+    assert all(t.task_ref is not None and t.task_spec is None for t in pipeline.spec.tasks)
