@@ -57,6 +57,10 @@ class Store:
     def upload(self, path: str, uri: str) -> None:
         raise NotImplementedError
 
+    def manifests(self, root: str, run: str) -> list[str]:
+        """The URIs of every manifest of the run (each task, each loop iteration), sorted."""
+        raise NotImplementedError
+
 
 class FileStore(Store):
     is_local = True
@@ -95,6 +99,15 @@ class FileStore(Store):
         else:
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             shutil.copyfile(source, path)
+
+    def manifests(self, root: str, run: str) -> list[str]:
+        top = f"{root.rstrip('/')}/{run}"
+        found = []
+        for folder, _, names in os.walk(self.local_path(top)):
+            if MANIFEST in names:
+                relative = os.path.relpath(os.path.join(folder, MANIFEST), self.local_path(top))
+                found.append(f"{top}/{relative.replace(os.sep, '/')}")
+        return sorted(found)
 
     def upload(self, path: str, uri: str) -> None:
         target = self.local_path(uri)
@@ -156,6 +169,17 @@ class FsspecStore(Store):
             self._making_parent(target, lambda: self.fs.put(path.rstrip("/") + "/", target, recursive=True))
         else:
             self._making_parent(target, lambda: self.fs.put(path, target))
+
+    def manifests(self, root: str, run: str) -> list[str]:
+        top = f"{root.rstrip('/')}/{run}"
+        prefix = self._native(top)
+        bare = self.fs._strip_protocol(prefix)  # find answers paths as the file system spells them
+        try:
+            paths = self.fs.find(prefix)
+        except FileNotFoundError:
+            return []
+        return sorted(f"{top}/{p[len(bare):].lstrip('/')}" for p in paths
+                      if p.rstrip("/").rsplit("/", 1)[-1] == MANIFEST and p.startswith(bare))
 
     def _making_parent(self, uri: str, write: Callable[[], Any]) -> None:
         """Object stores have no directories; file systems that do (fsspec's local://) need the parent."""

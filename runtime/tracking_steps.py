@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
 
@@ -18,6 +19,7 @@ from .launch import Launch
 log = logging.getLogger("tekflow.tracking")
 
 SPOOL = "_tekflow_tracking_spool"
+PROVENANCE = "provenance.intoto.json"  # as tekflow.tracking.provenance.FILE_NAME
 TEKTON_STATUS = {"Succeeded": "Succeeded", "Completed": "Succeeded", "Failed": "Failed", "None": "Failed"}
 
 
@@ -52,11 +54,32 @@ def record_task(launch: Launch, state: Optional[dict[str, Any]], manifest: dict[
         print(f"tekflow launcher: tracking skipped: {e}", file=sys.stderr)
 
 
+def _params(launch: Launch) -> dict[str, Any]:
+    return {name: launch.params.get(name, "") for name in launch.spec.get("params", [])}
+
+
+def _statement(launch: Launch, run_uid: str, info: Any) -> Optional[str]:
+    """The run's in-toto Statement (tekflow.tracking.provenance) from its manifests in the store,
+    loop iterations included; None when it made no artifact."""
+    import json
+
+    from tekflow.tracking import provenance
+
+    facts = provenance.RunFacts(
+        name=launch.run, uid=run_uid, pipeline=launch.spec["pipeline"], executor="tekton",
+        builder_id="https://tekflow.dev/executor/tekton", parameters=_params(launch), status=info.status,
+        artifacts=provenance.manifest_artifacts(launch.store, launch.root, launch.run),
+        git_commit=(launch.spec.get("tags") or {}).get("mlflow.source.git.commit"),
+        finished=datetime.fromtimestamp(info.finished, timezone.utc))
+    data = provenance.statement(facts)
+    return None if data is None else json.dumps(data, indent=2, sort_keys=True)
+
+
 def track_start(launch: Launch, run_uid: str) -> int:
     try:
         from tekflow.tracking.events import unpack_documents
 
-        params = {name: launch.params.get(name, "") for name in launch.spec.get("params", [])}
+        params = _params(launch)
         info = _run_info(launch, run_uid, params)
         info.started = time.time()
         # what the compiler knew: the source's git commit/branch, the IR and the PipelineRun
@@ -73,7 +96,13 @@ def track_finish(launch: Launch, run_uid: str) -> int:
         info = _run_info(launch, run_uid)
         info.status = TEKTON_STATUS.get(launch.params.get("tekflow-status", ""), "Failed")
         info.finished = time.time()
-        _hook(launch).pipeline_finished(info)
+        hook = _hook(launch)
+        statement = _statement(launch, run_uid, info)
+        if statement is not None:  # one more document of the pipeline's run: pipeline_started is idempotent
+            started = _run_info(launch, run_uid, _params(launch))
+            started.documents = {PROVENANCE: statement}
+            hook.pipeline_started(started)
+        hook.pipeline_finished(info)
     except Exception as e:
         print(f"tekflow launcher: tracking skipped: {e}", file=sys.stderr)
     return 0

@@ -87,3 +87,18 @@ def test_minio_uris_are_s3_objects():
     store = stores.store_for("minio://bucket/root")
     assert "s3" in store.fs.protocol
     assert store._native("minio://bucket/root/run/t/x") == "s3://bucket/root/run/t/x"
+
+
+def test_a_runs_manifests_are_found_in_every_kind_of_store(tmp_path):
+    """What the provenance of a cluster run is read from: each task's and each iteration's manifest,
+    and no other run's (run1 is a prefix of run10)."""
+    from tekflow.runtime.stores import FileStore, FsspecStore, manifest_uri
+
+    memory = FsspecStore("memory")
+    for store, root in ((FileStore(), tmp_path.as_uri()), (memory, "memory://bucket/root")):
+        for run, task, coord in (("run1", "a", ""), ("run1", "a", "0"), ("run1", "b", "1.2"), ("run10", "a", "")):
+            store.write_json(manifest_uri(root, run, task, coord), {"artifacts": {}})
+        store.write_json(f"{root}/run1/a/other.json", {})
+        assert store.manifests(root, "run1") == sorted(
+            manifest_uri(root, "run1", t, c) for t, c in (("a", ""), ("a", "0"), ("b", "1.2")))
+        assert store.manifests(root, "run2") == []

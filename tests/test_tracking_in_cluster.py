@@ -63,8 +63,12 @@ def test_compiled_pipeline_run_has_the_ir_the_pipelinerun_git_tags_and_duration(
     assert parent.data.tags["mlflow.source.git.branch"] == "feature"
     assert parent.data.tags["tekflow.git.dirty"] == "false"
     assert 0 < parent.data.metrics["duration_s"] < result.duration_s + 1
-    assert {a.path for a in client.list_artifacts(parent.info.run_id)} == {"pipeline_ir.json", "pipelinerun.yaml"}
+    assert {a.path for a in client.list_artifacts(parent.info.run_id)} == {"pipeline_ir.json", "pipelinerun.yaml",
+                                                                        "provenance.intoto.json"}
     directory = Path(client.download_artifacts(parent.info.run_id, "", str(tmp_path / "artifacts")))
+    statement = json.loads((directory / "provenance.intoto.json").read_text())
+    (dependency,) = statement["predicate"]["buildDefinition"]["resolvedDependencies"]
+    assert dependency == {"name": "source", "digest": {"gitCommit": commit}}  # the commit compile saw
     ir = json.loads((directory / "pipeline_ir.json").read_text())
     assert ir["pipelineInfo"]["name"] == "quickstart" and "comp-train" in ir["components"]
     # the compiled PipelineRun, but for tracking-start's own copy of these documents
@@ -182,3 +186,55 @@ def test_a_retried_task_is_one_run_finished_by_its_last_attempt(tmp_path):
     again = client.get_run(task.info.run_id)
     assert again.info.status == "FINISHED" and again.data.tags == task.data.tags
     assert len(client.search_runs([experiment.experiment_id], "tags.`tekflow.task` = 'flaky-train'")) == 1
+
+
+@dsl.component
+def shard(i: int, part: Output[Dataset]):
+    with open(part.path, "w") as f:
+        f.write(f"part {i}")
+
+
+@dsl.component
+def merge(model: Output[Model]):
+    with open(model.path, "w") as f:
+        f.write("merged")
+
+
+@dsl.pipeline(name="sharded")
+def sharded():
+    with dsl.ParallelFor([1, 2, 3]) as i:
+        shard(i=i)
+    merge()
+
+
+def test_tracking_finish_records_the_runs_provenance_loop_iterations_included(tmp_path):
+    """In a cluster no one waits for the run: its finish step writes the Statement into MLflow,
+    from the manifests in the artifact store (where loop iterations' artifacts are too)."""
+    from google.protobuf import json_format
+    from in_toto_attestation.v1 import statement_pb2
+    from in_toto_attestation.v1.statement import Statement
+
+    from tekflow.runtime.digests import artifact_digest
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    path = tmp_path / "run.yaml"
+    Compiler().compile(sharded, str(path), tracking_uri=uri, experiment="provenance")
+    result = local.run(path, run_dir=tmp_path / "run")
+    assert result.succeeded, result.summary()
+    client = MlflowClient(uri)
+    experiment = client.get_experiment_by_name("provenance")
+    (parent,) = [r for r in client.search_runs([experiment.experiment_id])
+                 if r.data.tags.get("tekflow.kind") == "pipeline"]
+    assert parent.info.status == "FINISHED"
+    data = json.loads(Path(client.download_artifacts(parent.info.run_id, "provenance.intoto.json",
+                                                     str(tmp_path))).read_text())
+    Statement.copy_from_pb(json_format.ParseDict(data, statement_pb2.Statement())).validate()
+    subjects = {s["name"]: s for s in data["subject"]}
+    assert set(subjects) == {"merge/model", "shard[0]/part", "shard[1]/part", "shard[2]/part"}
+    from urllib.parse import urlparse
+
+    for subject in subjects.values():
+        assert "sha256:" + subject["digest"]["sha256"] == artifact_digest(urlparse(subject["uri"]).path)
+    predicate = data["predicate"]
+    assert predicate["runDetails"]["builder"]["id"] == "https://tekflow.dev/executor/tekton"
+    assert predicate["runDetails"]["metadata"]["invocationId"] == parent.data.tags["tekflow.run_uid"]

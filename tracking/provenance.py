@@ -35,9 +35,11 @@ class RunFacts:
     pipeline: str
     executor: str  # "local" or "tekton"
     builder_id: str  # who ran it: tekflow's local executor, or a cluster's API server and namespace
-    pipelinerun: dict[str, Any]  # the `spec` of the PipelineRun that ran
+    pipelinerun: Optional[dict[str, Any]] = None  # the `spec` of the PipelineRun that ran, when known
     parameters: dict[str, Any] = field(default_factory=dict)
     task_results: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # task -> each TaskRun's results
+    artifacts: list[dict[str, Any]] = field(default_factory=list)  # {name, uri, digest} read elsewhere (manifests)
+    git_commit: Optional[str] = None  # of the source, when the source file itself is not at hand
     uid: str = ""
     started: Optional[datetime] = None
     finished: Optional[datetime] = None
@@ -46,8 +48,9 @@ class RunFacts:
 
 
 def subjects(facts: RunFacts) -> list[dict[str, Any]]:
-    """Each output artifact's name (`task/output`), URI and digest, from the type-hinted results."""
-    found = []
+    """Each output artifact's name (`task/output`), URI and digest, from the type-hinted results
+    (and the artifacts the facts list themselves)."""
+    found = [subject for subject in (_subject(a["name"], a) for a in facts.artifacts) if subject]
     for task in sorted(facts.task_results):
         for results in facts.task_results[task]:
             for name in sorted(results):
@@ -59,12 +62,34 @@ def subjects(facts: RunFacts) -> list[dict[str, Any]]:
                         hint = json.loads(hint)
                     except json.JSONDecodeError:
                         continue
-                algorithm, _, value = str((hint or {}).get("digest", "")).partition(":")
-                if algorithm not in DIGEST_LENGTHS or len(value) != DIGEST_LENGTHS[algorithm] or \
-                        value.strip("0123456789abcdef") or not hint.get("uri"):
-                    continue  # not a digest a verifier could check
-                found.append({"name": f"{task}/{name[:-len(CHAINS_SUFFIX)]}", "uri": hint["uri"],
-                              "digest": {algorithm: value}})
+                subject = _subject(f"{task}/{name[:-len(CHAINS_SUFFIX)]}", hint or {})
+                if subject:
+                    found.append(subject)
+    return found
+
+
+def _subject(name: str, artifact: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """A subject, when the artifact has a URI and a digest a verifier could check."""
+    algorithm, _, value = str(artifact.get("digest", "")).partition(":")
+    if algorithm not in DIGEST_LENGTHS or len(value) != DIGEST_LENGTHS[algorithm] or \
+            value.strip("0123456789abcdef") or not artifact.get("uri"):
+        return None
+    return {"name": name, "uri": artifact["uri"], "digest": {algorithm: value}}
+
+
+def manifest_artifacts(store: Any, root: str, run: str) -> list[dict[str, Any]]:
+    """{name, uri, digest} of every artifact the run's manifests record (loop iterations as
+    `task[coord]/output`): what a step inside the cluster can read without the TaskRuns."""
+    found = []
+    top = f"{root.rstrip('/')}/{run}/"
+    for uri in store.manifests(root, run):
+        where = uri[len(top):].rsplit("/", 1)[0].split("/")  # task[/coord]
+        manifest = store.read_json(uri) or {}
+        task = where[0] + (f"[{where[1]}]" if len(where) > 1 else "")
+        for output, entries in sorted((manifest.get("artifacts") or {}).items()):
+            for entry in entries:
+                if entry.get("digest"):
+                    found.append({"name": f"{task}/{output}", "uri": entry.get("uri"), "digest": entry["digest"]})
     return found
 
 
@@ -85,8 +110,12 @@ def statement(facts: RunFacts) -> Optional[dict[str, Any]]:
     found = subjects(facts)
     if not found:
         return None
-    dependencies = [ResourceDescriptor(name="pipelinerun", digest={"sha256": document_digest(facts.pipelinerun)},
-                                       media_type="application/json")]
+    dependencies = []
+    if facts.pipelinerun is not None:
+        dependencies.append(ResourceDescriptor(name="pipelinerun", media_type="application/json",
+                                               digest={"sha256": document_digest(facts.pipelinerun)}))
+    if facts.source is None and facts.git_commit:
+        dependencies.append(ResourceDescriptor(name="source", digest={"gitCommit": facts.git_commit}))
     if facts.source is not None and facts.source.is_file():
         digest = {"sha256": hashlib.sha256(facts.source.read_bytes()).hexdigest()}
         from tekflow.cluster.labels import git_commit

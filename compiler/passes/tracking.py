@@ -3,7 +3,8 @@
 A first task `tracking-start` creates the pipeline's MLflow run (every other task runs after
 it, so no two steps race to create it); each task's publish step records the task (each loop
 iteration) after the user's process exited; a finally task `tracking-finish` closes the run
-with the pipeline's status. All of it is idempotent (see tekflow.tracking.mlflow_hook), and
+with the pipeline's status and its provenance Statement (tekflow.tracking.provenance, from the
+run's manifests). All of it is idempotent (see tekflow.tracking.mlflow_hook), and
 credentials come only from a Secret, as environment variables of the launcher steps.
 
 What only the compiler knows goes into tracking-start's launch spec: the git commit/branch of
@@ -49,8 +50,10 @@ def run(ctx: Lowering) -> None:
             if step.name in LAUNCHER_STEPS:
                 step.env = [*step.env, *env]
                 step.env_from = [*step.env_from, *env_from]
-    start = _task(ctx, "tracking-start", "track-start", env, env_from, tags=_source_tags(ctx))
-    finish = _task(ctx, "tracking-finish", "track-finish", env, env_from, status=True)
+    tags = _source_tags(ctx)
+    start = _task(ctx, "tracking-start", "track-start", env, env_from, tags=tags)
+    # the finish step writes the run's provenance, which names the source's commit
+    finish = _task(ctx, "tracking-finish", "track-finish", env, env_from, status=True, tags=tags)
     for task in existing:
         if not task.run_after and not _has_result_refs(task):
             task.run_after = [start.name]
