@@ -161,13 +161,9 @@ def submit_command(source: Optional[Path], pipeline_ref: Optional[str], params: 
 def _run_timeout(text: Optional[str]) -> None:
     """--run-timeout: a Go duration Tekton takes (checked as the compiler checks --timeout)."""
     if text is not None:
-        from tekflow.compiler.options import CompileOptions
+        from tekflow.compiler.options import check_run_timeout
 
-        try:
-            CompileOptions(timeout=text)
-        except TekflowError:
-            raise TekflowError(f"--run-timeout {text!r} is not a duration (e.g. 2h, 90m, 1h30m; 0: no timeout)") \
-                from None
+        check_run_timeout(text, "--run-timeout")
 
 
 def _submit(cluster, submission, wait: bool, wait_s: Optional[float], cancel_on_timeout: bool,

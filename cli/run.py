@@ -44,7 +44,7 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
     cannot be reached the events are kept in the run directory for `tekflow tracking sync`.
     Exit code 0 when the run succeeded, 1 when it failed or was cancelled, 2 on a usage error.
     """
-    from tekflow.compiler.parameters import parse_assignments
+    from tekflow.compiler.parameters import parse_assignments, tekton_value
     from tekflow.local import api
     from tekflow.local.pipelinerun import is_tekton_file
     from tekflow.local.progress import print_summary, progress_for
@@ -52,7 +52,7 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
 
     assignments: dict[str, Any] = parse_assignments(list(params))
     if is_tekton_file(source):
-        assignments = {k: _tekton_value(v) for k, v in assignments.items()}
+        assignments = {k: tekton_value(v) for k, v in assignments.items()}
     progress = progress_for(sys.stderr)
     try:
         if not no_tracking:
@@ -90,15 +90,3 @@ def run_command(source: Path, params: tuple[str, ...], pipeline_name: Optional[s
         click.echo(f"tracking: MLflow at {redact(tracking_uri)} was not reached; events kept in {spool} "
                    f"(replay them: {replay_command(spool)}{credentials})", err=True)
     sys.exit(0 if result.succeeded else 1)
-
-
-def _tekton_value(text: str) -> Any:
-    """Tekton params: a JSON array or object stays one; everything else is a string."""
-    if text.startswith(("[", "{")):
-        from tekflow.compiler.documents import loads_json
-
-        try:
-            return loads_json(text, "a -p value")
-        except json.JSONDecodeError:
-            pass
-    return text

@@ -14,6 +14,7 @@ import yaml
 from tekflow.errors import TekflowError
 
 from tekflow.compiler import reusable, tekton
+from tekflow.compiler.parameters import tekton_value
 
 from . import labels as provenance_labels
 from .client import Cluster
@@ -233,16 +234,6 @@ def _load_yaml(source: Path) -> list[dict[str, Any]]:
     return copy.deepcopy(documents)
 
 
-def tekton_param_value(text: str) -> Any:
-    """A -p value for a Tekton file: a JSON array or object stays one, anything else is a string."""
-    if text.startswith(("[", "{")):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            pass
-    return text
-
-
 def _set_params(run: dict[str, Any], assignments: dict[str, str], source: Path) -> None:
     if not assignments:
         return
@@ -256,7 +247,7 @@ def _set_params(run: dict[str, Any], assignments: dict[str, str], source: Path) 
                                f"{', '.join(sorted(declared)) or 'none'}")
     given = {p["name"]: p for p in spec.get("params") or []}
     for name, text in assignments.items():
-        given[name] = {"name": name, "value": tekton_param_value(text)}
+        given[name] = {"name": name, "value": tekton_value(text)}
     spec["params"] = list(given.values())
 
 

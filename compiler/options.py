@@ -17,6 +17,18 @@ DEFAULT_PVC_SIZE = "10Gi"
 KINDS = ("pipelinerun", "pipeline")  # --kind
 
 
+def check_run_timeout(text: str, option: str = "--timeout") -> None:
+    """A run's timeout as Tekton takes it: a Go duration, not negative (0: none)."""
+    from .validation import duration
+
+    try:
+        negative = duration.parse(text) < 0
+    except duration.DurationError:
+        negative = True
+    if negative:
+        raise TekflowError(f"{option} {text!r} is not a duration (e.g. 2h, 90m, 1h30m; 0: no timeout)")
+
+
 @dataclass
 class CompileOptions:
     # Artifact store root URI (s3://, gs://, file://…); None: a per-run PVC workspace.
@@ -91,14 +103,7 @@ class CompileOptions:
                 raise TekflowError(f"--tracking-uri {self.tracking_uri!r} is not an MLflow server URI "
                                    "(http://host:port or https://…) nor a database URI (sqlite:///PATH, …)")
         if self.timeout is not None:
-            from .validation import duration
-
-            try:
-                negative = duration.parse(str(self.timeout)) < 0
-            except duration.DurationError:
-                negative = True
-            if negative:
-                raise TekflowError(f"--timeout {self.timeout!r} is not a duration (e.g. 2h, 90m, 1h30m; 0: no timeout)")
+            check_run_timeout(str(self.timeout))
         if self.service_account is not None and not is_dns_subdomain(self.service_account):
             raise TekflowError(f"--service-account {self.service_account!r} is not a valid ServiceAccount name")
         self._check_kind()

@@ -87,6 +87,17 @@ def parse_assignments(assignments: list[str], option: str = "-p") -> dict[str, s
     return out
 
 
+def tekton_value(text: str, what: str = "a -p value") -> Any:
+    """A -p value for a Tekton param (no KFP type to read it by): a JSON array or object stays
+    one, anything else is a string."""
+    if text.startswith(("[", "{")):
+        try:
+            return loads_json(text, what)
+        except json.JSONDecodeError:
+            pass
+    return text
+
+
 def encode(value: Any, kfp_type: str) -> str:
     """How a value crosses Tekton: STRING raw, everything else compact JSON."""
     if kfp_type == "STRING":

@@ -19,7 +19,7 @@ from tekflow.errors import TekflowError
 
 from . import tekton
 from .names import dns_label
-from .parameters import coerce, encode, parse_text, type_words
+from .parameters import coerce, encode, parse_text, tekton_value, type_words
 from .podgroup import PodGroup
 from .serde import ModelError, from_data, to_data
 
@@ -98,7 +98,7 @@ def run_params(pipeline_name: str, declared_params: list[dict[str, Any]],
             value: Any = encode(coerce(name, parse_text(name, values[name], declared.type), declared.type),
                                 declared.type)
         else:
-            value = _tekton_value(values[name])
+            value = tekton_value(values[name])
         params.append(tekton.Param(name=declared.param, value=value))
     return params
 
@@ -111,16 +111,6 @@ def missing_values_error(missing: list[tuple[str, str]]) -> TekflowError:
     return TekflowError(f"the pipeline's required parameter{'s' if plural else ''} {listed} "
                         f"{'have' if plural else 'has'} no value: give {example} "
                         "(Python API: pipeline_parameters={...})")
-
-
-def _tekton_value(text: str) -> Any:
-    """A value for a Tekton param: a JSON array or object stays one, anything else is a string."""
-    if text.startswith(("[", "{")):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            pass
-    return text
 
 
 # The API server's alphabet for generateName suffixes (k8s.io/apiserver/pkg/storage/names).

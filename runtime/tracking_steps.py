@@ -19,7 +19,6 @@ from .launch import Launch
 log = logging.getLogger("tekflow.tracking")
 
 SPOOL = "_tekflow_tracking_spool"
-PROVENANCE = "provenance.intoto.json"  # as tekflow.tracking.provenance.FILE_NAME
 TEKTON_STATUS = {"Succeeded": "Succeeded", "Completed": "Succeeded", "Failed": "Failed", "None": "Failed"}
 
 
@@ -93,6 +92,8 @@ def track_start(launch: Launch, run_uid: str) -> int:
 
 def track_finish(launch: Launch, run_uid: str) -> int:
     try:
+        from tekflow.tracking import provenance
+
         info = _run_info(launch, run_uid)
         info.status = TEKTON_STATUS.get(launch.params.get("tekflow-status", ""), "Failed")
         info.finished = time.time()
@@ -100,7 +101,7 @@ def track_finish(launch: Launch, run_uid: str) -> int:
         statement = _statement(launch, run_uid, info)
         if statement is not None:  # one more document of the pipeline's run: pipeline_started is idempotent
             started = _run_info(launch, run_uid, _params(launch))
-            started.documents = {PROVENANCE: statement}
+            started.documents = {provenance.FILE_NAME: statement}
             hook.pipeline_started(started)
         hook.pipeline_finished(info)
     except Exception as e:

@@ -19,11 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Optional
 
+from tekflow.runtime.digests import CHAINS_SUFFIX
+
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://slsa.dev/provenance/v1"
 BUILD_TYPE = "https://tekflow.dev/provenance/pipelinerun/v1"
 FILE_NAME = "provenance.intoto.json"
-CHAINS_SUFFIX = "-ARTIFACT_OUTPUTS"
 DIGEST_LENGTHS = {"sha256": 64, "sha512": 128, "sha1": 40}  # hex characters
 
 

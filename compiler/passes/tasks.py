@@ -14,6 +14,7 @@ from typing import Any
 from google.protobuf import json_format
 
 from tekflow.errors import TekflowError
+from tekflow.runtime.digests import CHAINS_SUFFIX
 from tekflow.runtime.prelude import main_step_command
 from tekflow.runtime.spec import encode_spec
 from tekflow.runtime.values import MAX_ARGUMENT_BYTES, SKIPPED_RESULT
@@ -175,9 +176,8 @@ def _label_value(text: str) -> str:
     return dns_label(text)
 
 
-# Tekton Chains reads an object result named `*ARTIFACT_OUTPUTS` with these keys as an output
-# artifact of the TaskRun (isBuildArtifact: a subject of the provenance, in formats slsa/v2alpha4+).
-CHAINS_SUFFIX = "-ARTIFACT_OUTPUTS"
+# The keys of a Chains type-hinted result (runtime.digests.CHAINS_SUFFIX); isBuildArtifact makes
+# the artifact a subject of the provenance, in formats slsa/v2alpha4+.
 CHAINS_KEYS = ("uri", "digest", "isBuildArtifact")
 
 
